@@ -1,0 +1,1 @@
+"""Repère: deterministic answers on professional secrecy for social workers."""

@@ -1,0 +1,193 @@
+"""Command line: `repere ask`, `repere kb check|export|eval`, `repere bench`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config, ConfigError, load_config
+from bot.engine import Answer, Engine, NoScanner
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.render import Renderer, Reply
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:
+    return {
+        "status": answer.status,
+        "entry_id": answer.entry_id,
+        "confidence": answer.confidence,
+        "escalate": answer.escalate,
+        "decision": answer.decision,
+        "rules": list(answer.rules),
+        "sources": [{"id": s.id, "label": s.label, "url": s.url} for s in answer.sources],
+        "personal_data": list(answer.personal_data),
+        "candidates": [
+            {"entry_id": c.entry_id, "title": c.title, "confidence": c.confidence}
+            for c in answer.candidates
+        ],
+        "text": reply.text,
+        "html": reply.html,
+    }
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config)
+
+
+def _knowledge_dir(args: argparse.Namespace, config: Config) -> Path | None:
+    return Path(args.knowledge) if args.knowledge else config.knowledge_dir
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    config = _config(args)
+    engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
+    renderer = Renderer(engine.kb)
+    questions: list[str]
+    if args.question == ["-"]:
+        questions = [line.rstrip("\n") for line in sys.stdin]
+    else:
+        questions = [" ".join(args.question)]
+    for q in questions:
+        answer = engine.answer(q)
+        reply = renderer.render(answer)
+        if args.json:
+            print(json.dumps(answer_json(answer, reply), ensure_ascii=False), flush=True)
+        else:
+            print(reply.text)
+            if len(questions) > 1:
+                print("\n" + "-" * 40)
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace) -> int:
+    config = _config(args)
+    kb = load_knowledge(_knowledge_dir(args, config))
+    engine = Engine(kb, NoScanner(), config.engine)
+    failures = []
+    for rule in kb.rules:
+        for case in rule.cases:
+            fired = {r.id for r in engine.rules.evaluate(engine.normalizer.tokens(case.question)).fired}
+            if (rule.id in fired) != case.fires:
+                verb = "devrait" if case.fires else "ne devrait pas"
+                failures.append(f"rules.toml : règle « {rule.id} » {verb} se déclencher sur « {case.question} »")
+    cases = sum(len(r.cases) for r in kb.rules)
+    questions = sum(len(e.questions) for e in kb.entries.values())
+    print(
+        f"Base « {kb.title} », vérifiée le {kb.checked:%d/%m/%Y} : {len(kb.entries)} fiches, "
+        f"{questions} formulations, {len(kb.sources)} sources, {len(kb.synonyms)} groupes de synonymes, "
+        f"{len(kb.rules)} règles ({cases} cas de test)."
+    )
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        return 1
+    print("Tout est valide.")
+    return 0
+
+
+def cmd_kb_export(args: argparse.Namespace) -> int:
+    config = _config(args)
+    kb = load_knowledge(_knowledge_dir(args, config))
+    data = {
+        "entries": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "questions": list(e.questions),
+                "tags": list(e.tags),
+                "sources": list(e.sources),
+                "escalate": e.escalate,
+            }
+            for e in kb.entries.values()
+        ]
+    }
+    print(json.dumps(data, ensure_ascii=False, indent=2 if not args.json else None))
+    return 0
+
+
+def cmd_kb_eval(args: argparse.Namespace) -> int:
+    from bot.lexicon import load_lexicon
+    from bot.evaluation import BASELINES, evaluate_baseline, evaluate_engine, format_reports, load_set
+
+    config = _config(args)
+    # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.
+    engine = Engine(
+        load_knowledge(_knowledge_dir(args, config)), NoScanner(), config.engine, load_lexicon()
+    )
+    dev = load_set(DATA_DIR / "devset.toml")
+    sets = {"dev": dev}
+    if args.set in ("heldout", "all"):
+        sets["heldout"] = load_set(DATA_DIR / "heldout.toml")
+    if args.set == "heldout":
+        del sets["dev"]
+    for name, items in sets.items():
+        reports = [evaluate_engine(engine, items)]
+        if args.baselines:
+            for label, make in BASELINES.items():
+                reports.append(evaluate_baseline(label, make(engine.kb), items, tune_on=dev))
+        print(format_reports(f"Jeu « {name} »", reports))
+        print()
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.bench import run_bench
+
+    config = _config(args)
+    print(run_bench(_knowledge_dir(args, config), config.engine, synthetic=args.synthetic))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repere", description="Repère : secret professionnel et partage d'informations.")
+    parser.add_argument("--config", help="fichier de configuration TOML")
+    parser.add_argument("--knowledge", help="dossier de la base (par défaut : knowledge/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="poser une question")
+    ask.add_argument("--json", action="store_true", help="une ligne JSON par question")
+    ask.add_argument("question", nargs="+", help="la question, ou - pour lire une question par ligne")
+    ask.set_defaults(func=cmd_ask)
+
+    kb = sub.add_parser("kb", help="gérer la base de connaissances")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="valider la base et ses cas de test")
+    check.set_defaults(func=cmd_kb_check)
+    export = kb_sub.add_parser("export", help="exporter les fiches")
+    export.add_argument("--json", action="store_true", help="JSON compact")
+    export.set_defaults(func=cmd_kb_export)
+    ev = kb_sub.add_parser("eval", help="mesurer la qualité des réponses")
+    ev.add_argument("--baselines", action="store_true", help="comparer à trois méthodes de référence")
+    ev.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    ev.set_defaults(func=cmd_kb_eval)
+
+    bench = sub.add_parser("bench", help="mesurer la vitesse de chaque étape")
+    bench.add_argument("--synthetic", type=int, default=10_000, help="taille de la base synthétique")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"Erreur de configuration : {exc}", file=sys.stderr)
+        return 2
+    except KnowledgeError as exc:
+        print("La base de connaissances contient des erreurs :", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 3
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""The answer engine: question text in, an `Answer` out. Pure once loaded: no I/O, no Matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from bot.knowledge import Entry, KnowledgeBase, Source, load_knowledge
+from bot.matcher import Matcher, MatchWeights, Scored
+from bot.normalize import Normalizer
+from bot.rules import RuleEngine, RuleOutcome
+
+ANSWERED = "answered"
+CLARIFY = "clarify"
+NO_MATCH = "no_match"
+
+
+class PersonalDataScanner(Protocol):
+    def kinds(self, text: str) -> tuple[str, ...]: ...
+
+
+class NoScanner:
+    """Scanner that finds nothing, for tools that never see user text (kb export, synthetic bench)."""
+
+    def kinds(self, text: str) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Thresholds on the calibrated confidence; defaults tuned on the dev set (docs/matching.md)."""
+
+    answer_threshold: float = 0.5
+    clarify_margin: float = 0.08
+    clarify_floor: float = 0.45
+    max_candidates: int = 3
+    weights: MatchWeights = MatchWeights()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    title: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str
+    entry_id: str | None
+    confidence: float
+    escalate: bool
+    decision: str | None
+    rules: tuple[str, ...]
+    sources: tuple[Source, ...]
+    personal_data: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+    trace: tuple[str, ...]
+    advice: tuple[str, ...] = ()
+
+
+def _entry_texts(entry: Entry) -> list[str]:
+    return [entry.title, *entry.questions, " ".join(entry.tags)]
+
+
+class Engine:
+    """Holds the loaded knowledge base and its indexes; `answer` has no side effect."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        scanner: PersonalDataScanner,
+        settings: EngineSettings | None = None,
+        lexicon: Container[str] = frozenset(),
+    ) -> None:
+        self.kb = kb
+        self.scanner = scanner
+        self.settings = settings or EngineSettings()
+        texts = [t for e in kb.entries.values() for t in _entry_texts(e)]
+        known = [e.body for e in kb.entries.values()]
+        known += [p for patterns in kb.facts.values() for p in patterns]
+        self.normalizer = Normalizer.build(texts, kb.synonyms, known, lexicon)
+        self.matcher = Matcher(
+            {
+                eid: [self.normalizer.tokens(t) for t in _entry_texts(e)]
+                for eid, e in kb.entries.items()
+            },
+            self.settings.weights,
+        )
+        self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
+
+    @classmethod
+    def load(
+        cls,
+        knowledge_dir: Path | str | None = None,
+        scanner: PersonalDataScanner | None = None,
+        settings: EngineSettings | None = None,
+    ) -> Engine:
+        from bot.lexicon import load_lexicon
+
+        if scanner is None:
+            from bot.privacy import PrivacyScanner
+
+            scanner = PrivacyScanner()
+        return cls(load_knowledge(knowledge_dir), scanner, settings, load_lexicon())
+
+    def answer(self, question: str) -> Answer:
+        tokens = self.normalizer.tokens(question)
+        ranked = self.matcher.rank(tokens, limit=self.settings.max_candidates + 1)
+        outcome = self.rules.evaluate(tokens)
+        personal = self.scanner.kinds(question)
+        return self.decide(ranked, outcome, personal)
+
+    def decide(self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]) -> Answer:
+        """Turn scores and rule outcome into an answer; split out so each stage can be timed."""
+        s = self.settings
+        status = NO_MATCH
+        best = ranked[0] if ranked else None
+        if best is not None and best.confidence >= s.answer_threshold:
+            status = ANSWERED
+            close = [
+                r
+                for r in ranked[1:]
+                if r.confidence >= s.clarify_floor and best.confidence - r.confidence < s.clarify_margin
+            ]
+            if close:
+                status = CLARIFY
+        entry = self.kb.entries[best.entry_id] if best is not None and status != NO_MATCH else None
+        candidates: tuple[Candidate, ...] = ()
+        if status == CLARIFY:
+            top = [r for r in ranked if best is not None and best.confidence - r.confidence < s.clarify_margin]
+            candidates = tuple(
+                Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
+                for r in top[: s.max_candidates]
+            )
+        elif ranked:
+            candidates = tuple(
+                Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
+                for r in ranked[: s.max_candidates]
+            )
+        source_ids: list[str] = []
+        if status == ANSWERED and entry is not None:
+            source_ids.extend(entry.sources)
+        elif status == CLARIFY:
+            for c in candidates:
+                source_ids.extend(self.kb.entries[c.entry_id].sources)
+        source_ids.extend(outcome.source_ids)
+        sources = tuple(self.kb.sources[sid] for sid in dict.fromkeys(source_ids))
+        escalate = outcome.escalate or (
+            entry is not None and status == ANSWERED and entry.escalate
+        ) or (status == CLARIFY and any(self.kb.entries[c.entry_id].escalate for c in candidates))
+        decision = outcome.decision or (entry.decision if entry is not None and status == ANSWERED else None)
+        trace = list(outcome.trace())
+        if best is not None:
+            trace.append(
+                f"Meilleure fiche : « {best.entry_id} » (confiance {best.confidence:.2f} ; "
+                f"mots {best.dice:.2f}, couverture {best.coverage:.2f}, proximité {best.fuzzy:.2f})"
+            )
+        else:
+            trace.append("Aucune fiche ne partage de mot avec la question")
+        return Answer(
+            status=status,
+            entry_id=entry.id if entry is not None else None,
+            confidence=round(best.confidence, 3) if best is not None else 0.0,
+            escalate=escalate,
+            decision=decision,
+            rules=tuple(r.id for r in outcome.fired),
+            sources=sources,
+            personal_data=personal,
+            candidates=candidates,
+            trace=tuple(trace),
+            advice=tuple(r.advice for r in outcome.fired if r.advice),
+        )

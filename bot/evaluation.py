@@ -1,0 +1,216 @@
+"""`repere kb eval`: the engine and three baselines on a labelled question set."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine import NO_MATCH, Engine
+from bot.knowledge import KnowledgeBase
+from bot.normalize import STOPWORDS, fold, raw_tokens
+
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    expect: str
+    police: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    total: int
+    top1: float
+    none_precision: float
+    none_recall: float
+    escalation: float | None
+    cited: float | None
+    confused: tuple[tuple[str, str, int], ...]
+    threshold: float | None = None
+
+
+def load_set(path: Path) -> list[Labelled]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return [Labelled(q["text"], q["expect"], bool(q.get("police", False))) for q in data["q"]]
+
+
+def _report(
+    name: str,
+    items: Sequence[Labelled],
+    predicted: Sequence[str],
+    escalated: Sequence[bool] | None = None,
+    cited: Sequence[bool] | None = None,
+    threshold: float | None = None,
+) -> Report:
+    correct = sum(p == i.expect for p, i in zip(predicted, items, strict=True))
+    pred_none = [p == NONE for p in predicted]
+    gold_none = [i.expect == NONE for i in items]
+    tp = sum(p and g for p, g in zip(pred_none, gold_none, strict=True))
+    precision = tp / sum(pred_none) if sum(pred_none) else 1.0
+    recall = tp / sum(gold_none) if sum(gold_none) else 1.0
+    escalation = None
+    if escalated is not None:
+        police = [e for e, i in zip(escalated, items, strict=True) if i.police]
+        escalation = sum(police) / len(police) if police else 1.0
+    cited_rate = None
+    if cited is not None:
+        answered = [c for c, p in zip(cited, predicted, strict=True) if p != NONE]
+        cited_rate = sum(answered) / len(answered) if answered else 1.0
+    confusions = Counter(
+        (i.expect, p) for p, i in zip(predicted, items, strict=True) if p != i.expect
+    )
+    return Report(
+        name,
+        len(items),
+        correct / len(items) if items else 0.0,
+        precision,
+        recall,
+        escalation,
+        cited_rate,
+        tuple((a, b, n) for (a, b), n in confusions.most_common(8)),
+        threshold,
+    )
+
+
+def evaluate_engine(engine: Engine, items: Sequence[Labelled]) -> Report:
+    answers = [engine.answer(i.text) for i in items]
+    predicted = [a.entry_id if a.status != NO_MATCH and a.entry_id else NONE for a in answers]
+    return _report(
+        "Repère",
+        items,
+        predicted,
+        [a.escalate for a in answers],
+        [bool(a.sources) for a in answers],
+    )
+
+
+# --- Baselines: each returns (best entry id, score) for a question. -------------------------------
+
+Scorer = Callable[[str], tuple[str, float]]
+
+
+def _phrasings(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    return [(e.id, q) for e in kb.entries.values() for q in (e.title, *e.questions)]
+
+
+def rapidfuzz_baseline(kb: KnowledgeBase) -> Scorer:
+    from rapidfuzz import fuzz, process
+
+    pairs = _phrasings(kb)
+    texts = [fold(q) for _, q in pairs]
+
+    def score(question: str) -> tuple[str, float]:
+        hit = process.extractOne(fold(question), texts, scorer=fuzz.WRatio)
+        return (pairs[hit[2]][0], hit[1] / 100) if hit else (NONE, 0.0)
+
+    return score
+
+
+def bm25_baseline(kb: KnowledgeBase) -> Scorer:
+    import bm25s
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("french")
+    ids = list(kb.entries)
+    corpus = [" ".join((e.title, *e.questions)) for e in kb.entries.values()]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(corpus, stopwords="fr", stemmer=stemmer, show_progress=False),
+                    show_progress=False)
+
+    def score(question: str) -> tuple[str, float]:
+        tokens = bm25s.tokenize([question], stopwords="fr", stemmer=stemmer, show_progress=False)
+        if not tokens.vocab:
+            return NONE, 0.0
+        docs, scores = retriever.retrieve(tokens, k=1, show_progress=False)
+        return ids[int(docs[0][0])], float(scores[0][0])
+
+    return score
+
+
+def tfidf_char_baseline(kb: KnowledgeBase, n_min: int = 2, n_max: int = 4) -> Scorer:
+    pairs = _phrasings(kb)
+
+    def grams(text: str) -> Counter[str]:
+        t = " " + " ".join(w for w in raw_tokens(text) if w not in STOPWORDS) + " "
+        return Counter(t[i : i + n] for n in range(n_min, n_max + 1) for i in range(len(t) - n + 1))
+
+    docs = [grams(q) for _, q in pairs]
+    df: Counter[str] = Counter(g for d in docs for g in d)
+    n_docs = len(docs)
+    idf = {g: math.log((1 + n_docs) / (1 + c)) + 1 for g, c in df.items()}
+
+    def vec(c: Counter[str]) -> dict[str, float]:
+        v = {g: (1 + math.log(n)) * idf.get(g, 0.0) for g, n in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {g: x / norm for g, x in v.items()}
+
+    vecs = [vec(d) for d in docs]
+
+    def score(question: str) -> tuple[str, float]:
+        q = vec(grams(question))
+        best, best_s = NONE, 0.0
+        for (eid, _), d in zip(pairs, vecs, strict=True):
+            s = sum(x * d.get(g, 0.0) for g, x in q.items())
+            if s > best_s:
+                best, best_s = eid, s
+        return best, best_s
+
+    return score
+
+
+def best_threshold(scores: Sequence[tuple[str, float]], items: Sequence[Labelled]) -> float:
+    """The no-match threshold that maximises top-1 on `items`: the baseline's best case."""
+    candidates = sorted({s for _, s in scores} | {0.0})
+    best_t, best_acc = 0.0, -1.0
+    for t in candidates:
+        acc = sum(
+            (eid if s >= t else NONE) == i.expect for (eid, s), i in zip(scores, items, strict=True)
+        )
+        if acc > best_acc:
+            best_t, best_acc = t, acc
+    return best_t
+
+
+def evaluate_baseline(
+    name: str, scorer: Scorer, items: Sequence[Labelled], threshold: float | None = None,
+    tune_on: Sequence[Labelled] | None = None,
+) -> Report:
+    """Threshold tuned on `tune_on` (the dev set) unless given, then applied to `items`."""
+    if threshold is None:
+        tune = tune_on if tune_on is not None else items
+        threshold = best_threshold([scorer(i.text) for i in tune], tune)
+    scores = [scorer(i.text) for i in items]
+    predicted = [eid if s >= threshold else NONE for eid, s in scores]
+    return _report(name, items, predicted, threshold=threshold)
+
+
+BASELINES: dict[str, Callable[[KnowledgeBase], Scorer]] = {
+    "rapidfuzz seul (WRatio)": rapidfuzz_baseline,
+    "BM25 + Snowball français": bm25_baseline,
+    "TF-IDF n-grammes de caractères": tfidf_char_baseline,
+}
+
+
+def format_reports(title: str, reports: Sequence[Report]) -> str:
+    lines = [title, ""]
+    lines.append(f"{'méthode':34} {'top-1':>7} {'préc. none':>11} {'rappel none':>12} {'escalade':>9} {'cité':>6}")
+    for r in reports:
+        esc = f"{r.escalation:.1%}" if r.escalation is not None else "-"
+        cit = f"{r.cited:.1%}" if r.cited is not None else "-"
+        lines.append(
+            f"{r.name:34} {r.top1:7.1%} {r.none_precision:11.1%} {r.none_recall:12.1%} {esc:>9} {cit:>6}"
+        )
+    main = reports[0]
+    lines.append("")
+    lines.append(f"{main.total} questions. Confusions les plus fréquentes ({main.name}) : attendu -> obtenu")
+    for a, b, n in main.confused:
+        lines.append(f"  {n} x {a} -> {b}")
+    return "\n".join(lines)

@@ -1,0 +1,201 @@
+"""Text normalisation shared by questions, FAQ phrasings, thesaurus terms and rule facts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+# Messages can be 100 KB; nobody asks a question that long, and the cost of every stage grows with it.
+MAX_QUESTION_CHARS = 1000
+
+_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’`´‘]", re.IGNORECASE)
+# "60-1", "226-13", "l411-3": keep article numbers as one token instead of splitting on the hyphen.
+_ARTICLE = re.compile(r"(?<=\d)[-.](?=\d)")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a ai aie aient apres avant avec entre vers lors aies ait alors as au aucun aucune aupres auquel aura aurai auraient aurais aurait
+    aux avai avais avait avez aviez avions avoir avons ayant b bah ben bon bonjour bonsoir c ca car ce
+    ceci cela celle celles celui cet cette ceux chaque chez ci coucou d dans de des donc dont du e elle
+    elles en encore es est et etaient etais etait etc ete etes etre eu eux f fais fait faites g h hello
+    hein i il ils j je jsuis l la le les leur leurs lui m ma mais me meme merci mes moi mon n ne ni nos
+    notre nous o on ont ou oui par parce pas peu pour pourquoi pr qd quand que quel quelle quelles quels
+    qui quoi s sa sais sait salut sans se ses si sinon soit sommes son sont sous stp suis sur svp t ta
+    te tes toi ton tous tout toute toutes tres tu u un une v vais vas voila vos votre vous vs w x y z
+    ds bjr slt
+    """.split()
+)
+
+_VOWELS = frozenset("aeiouy")
+
+
+def fold(text: str) -> str:
+    """NFKC, then accents removed and case folded."""
+    text = unicodedata.normalize("NFKC", text)
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Fold, strip elisions, punctuation and emoji; stopwords are still there."""
+    text = fold(text[:MAX_QUESTION_CHARS])
+    text = _ELISION.sub(" ", text)
+    text = _ARTICLE.sub("", text)
+    return _NON_WORD.sub(" ", text).split()
+
+
+_LONG_SUFFIXES = (
+    "issement",
+    "ement",
+    "eraient",
+    "erions",
+    "erait",
+    "eriez",
+    "erons",
+    "eront",
+    "aient",
+    "erez",
+    "erai",
+    "iez",
+    "ait",
+    "ai",
+)
+
+
+def light_stem(word: str) -> str:
+    """Strip French plural, feminine and common verb endings, keeping at least four letters.
+
+    Why a light stemmer rather than Snowball or a lemmatiser: see docs/matching.md for the measured
+    top-1 of each on the dev set. Snowball conflates domain words ("donnerais" -> "don" with "don",
+    "réquisitions" -> "réquisit"), simplemma turns "Puis-je" into "puis-moi" and costs 19 MB.
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    if word[-1] in "sx":
+        word = word[:-1]
+    for suffix in _LONG_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 5 and word[-2:] in ("er", "ez"):
+        word = word[:-2]
+    while len(word) > 4 and word[-1] == "e":
+        word = word[:-1]
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in _VOWELS:
+        word = word[:-1]
+    return word
+
+
+def stems(toks: Iterable[str]) -> list[str]:
+    """Stopwords dropped, the rest stemmed."""
+    return [light_stem(t) for t in toks if t not in STOPWORDS]
+
+
+def collapses(term: str) -> str | None:
+    """The single word a multi-word term shrinks to once stopwords go, if it does.
+
+    "tout de suite" becomes "suit", which would then replace every "suit" ("il est suivi").
+    """
+    toks = raw_tokens(term)
+    kept = stems(toks)
+    return kept[0] if len(toks) > 1 and len(kept) == 1 else None
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    canonical: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """Turns text into the token list used for matching and for rule facts.
+
+    Order: NFKC and accents, case, elision, punctuation and emoji, typo correction against the
+    knowledge base's own vocabulary, stopwords, light stemming, thesaurus (longest match first).
+    """
+
+    known: frozenset[str] = frozenset()
+    targets: tuple[str, ...] = ()
+    lexicon: Container[str] = frozenset()
+    phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    max_phrase_len: int = 1
+
+    @classmethod
+    def build(
+        cls,
+        match_texts: Iterable[str],
+        groups: Sequence[SynonymGroup],
+        known_texts: Iterable[str] = (),
+        lexicon: Container[str] = frozenset(),
+    ) -> Normalizer:
+        """Build from the texts questions are matched against, the thesaurus and a lexicon.
+
+        Typos are corrected towards words of `match_texts` and the thesaurus; words of the
+        words of `known_texts` (entry bodies, rule facts) and of `lexicon` (spaCy's French forms) are
+        real words and are never "corrected".
+        """
+        targets: set[str] = set()
+        for text in match_texts:
+            targets.update(raw_tokens(text))
+        phrases: dict[tuple[str, ...], str] = {}
+        for group in groups:
+            canonical = "_".join(stems(raw_tokens(group.canonical)))
+            for term in (group.canonical, *group.terms):
+                toks = raw_tokens(term)
+                targets.update(toks)
+                key = tuple(stems(toks))
+                if key:
+                    phrases[key] = canonical
+        targets -= STOPWORDS
+        known = set(targets | STOPWORDS)
+        for text in known_texts:
+            for i in range(0, len(text), MAX_QUESTION_CHARS):
+                known.update(raw_tokens(text[i : i + MAX_QUESTION_CHARS]))
+        max_len = max((len(k) for k in phrases), default=1)
+        usable = tuple(sorted(w for w in targets if len(w) >= 4 and w.isalpha()))
+        return cls(frozenset(known), usable, lexicon, phrases, max_len)
+
+    def correct(self, token: str) -> str:
+        """Map an unknown word to the closest target: one edit from 6 letters, two from 9.
+
+        Shorter words are left alone: "subit" is one edit from "suit", "cdas" from "cas".
+        """
+        if (
+            len(token) < 6
+            or token in self.known
+            or not token.isalpha()
+            or token in self.lexicon
+            or not self.targets
+        ):
+            return token
+        max_edits = 1 if len(token) <= 8 else 2
+        hit = process.extractOne(
+            token, self.targets, scorer=DamerauLevenshtein.distance, score_cutoff=max_edits
+        )
+        return hit[0] if hit is not None else token
+
+    def tokens(self, text: str) -> list[str]:
+        """Normalised tokens, thesaurus applied."""
+        return self.apply_thesaurus(stems(self.correct(t) for t in raw_tokens(text)))
+
+    def apply_thesaurus(self, stemmed: Sequence[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(stemmed):
+            for n in range(min(self.max_phrase_len, len(stemmed) - i), 0, -1):
+                canonical = self.phrases.get(tuple(stemmed[i : i + n]))
+                if canonical is not None:
+                    out.append(canonical)
+                    i += n
+                    break
+            else:
+                out.append(stemmed[i])
+                i += 1
+        return out

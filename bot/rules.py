@@ -1,0 +1,80 @@
+"""Decision rules: facts seen in the question, then rules with priorities and explicit overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.knowledge import Rule
+from bot.normalize import Normalizer
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    facts: frozenset[str]
+    fired: tuple[Rule, ...]  # after overrides, highest priority first
+    overridden: tuple[str, ...]
+
+    @property
+    def decision(self) -> str | None:
+        return self.fired[0].decision if self.fired else None
+
+    @property
+    def escalate(self) -> bool:
+        return any(r.escalate for r in self.fired)
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for r in self.fired for s in r.sources))
+
+    def trace(self) -> tuple[str, ...]:
+        """A short human-readable « pourquoi »: facts seen, rules applied, rules set aside."""
+        lines = [f"Faits repérés : {', '.join(sorted(self.facts)) or 'aucun'}"]
+        for r in self.fired:
+            lines.append(f"Règle « {r.id} » ({r.decision}) : {r.why}")
+        for rid in self.overridden:
+            lines.append(f"Règle « {rid} » écartée par une règle plus précise")
+        return tuple(lines)
+
+
+class RuleEngine:
+    def __init__(
+        self, facts: Mapping[str, Sequence[str]], rules: Sequence[Rule], normalizer: Normalizer
+    ) -> None:
+        self.patterns: dict[str, tuple[tuple[str, ...], ...]] = {
+            name: tuple(p for p in (tuple(normalizer.tokens(x)) for x in pats) if p)
+            for name, pats in facts.items()
+        }
+        self.rules = tuple(sorted(rules, key=lambda r: (-r.priority, r.id)))
+
+    def facts(self, tokens: Sequence[str]) -> frozenset[str]:
+        found: set[str] = set()
+        toks = tuple(tokens)
+        present = set(toks)
+        for name, patterns in self.patterns.items():
+            for pat in patterns:
+                if len(pat) == 1:
+                    if pat[0] in present:
+                        found.add(name)
+                        break
+                elif _contains(toks, pat):
+                    found.add(name)
+                    break
+        return frozenset(found)
+
+    def evaluate(self, tokens: Sequence[str]) -> RuleOutcome:
+        facts = self.facts(tokens)
+        matching = [
+            r
+            for r in self.rules
+            if all(any(f in facts for f in group) for group in r.when)
+            and not any(f in facts for f in r.unless)
+        ]
+        overridden = {o for r in matching for o in r.overrides}
+        fired = tuple(r for r in matching if r.id not in overridden)
+        return RuleOutcome(facts, fired, tuple(sorted(overridden & {r.id for r in matching})))
+
+
+def _contains(tokens: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    n = len(pattern)
+    return any(tokens[i : i + n] == pattern for i in range(len(tokens) - n + 1))
