@@ -72,10 +72,14 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     failures = []
     for rule in kb.rules:
         for case in rule.cases:
-            fired = {r.id for r in engine.rules.evaluate(engine.normalizer.tokens(case.question)).fired}
+            fired = {
+                r.id for r in engine.rules.evaluate(engine.normalizer.tokens(case.question)).fired
+            }
             if (rule.id in fired) != case.fires:
                 verb = "devrait" if case.fires else "ne devrait pas"
-                failures.append(f"rules.toml : règle « {rule.id} » {verb} se déclencher sur « {case.question} »")
+                failures.append(
+                    f"rules.toml : règle « {rule.id} » {verb} se déclencher sur « {case.question} »"
+                )
     cases = sum(len(r.cases) for r in kb.rules)
     questions = sum(len(e.questions) for e in kb.entries.values())
     print(
@@ -112,7 +116,13 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 
 def cmd_kb_eval(args: argparse.Namespace) -> int:
     from bot.lexicon import load_lexicon
-    from bot.evaluation import BASELINES, evaluate_baseline, evaluate_engine, format_reports, load_set
+    from bot.evaluation import (
+        BASELINES,
+        evaluate_baseline,
+        evaluate_engine,
+        format_reports,
+        load_set,
+    )
 
     config = _config(args)
     # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.
@@ -135,6 +145,20 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kb_calibrate(args: argparse.Namespace) -> int:
+    from bot.calibration import fit, format_calibration, samples
+    from bot.evaluation import load_set
+    from bot.lexicon import load_lexicon
+
+    config = _config(args)
+    engine = Engine(
+        load_knowledge(_knowledge_dir(args, config)), NoScanner(), config.engine, load_lexicon()
+    )
+    data = samples(engine, load_set(DATA_DIR / "devset.toml"))
+    print(format_calibration(fit(data), data))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import run_bench
 
@@ -144,14 +168,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="repere", description="Repère : secret professionnel et partage d'informations.")
+    parser = argparse.ArgumentParser(
+        prog="repere", description="Repère : secret professionnel et partage d'informations."
+    )
     parser.add_argument("--config", help="fichier de configuration TOML")
     parser.add_argument("--knowledge", help="dossier de la base (par défaut : knowledge/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ask = sub.add_parser("ask", help="poser une question")
     ask.add_argument("--json", action="store_true", help="une ligne JSON par question")
-    ask.add_argument("question", nargs="+", help="la question, ou - pour lire une question par ligne")
+    ask.add_argument(
+        "question", nargs="+", help="la question, ou - pour lire une question par ligne"
+    )
     ask.set_defaults(func=cmd_ask)
 
     kb = sub.add_parser("kb", help="gérer la base de connaissances")
@@ -162,12 +190,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true", help="JSON compact")
     export.set_defaults(func=cmd_kb_export)
     ev = kb_sub.add_parser("eval", help="mesurer la qualité des réponses")
-    ev.add_argument("--baselines", action="store_true", help="comparer à trois méthodes de référence")
+    ev.add_argument(
+        "--baselines", action="store_true", help="comparer à trois méthodes de référence"
+    )
     ev.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
     ev.set_defaults(func=cmd_kb_eval)
 
+    cal = kb_sub.add_parser("calibrate", help="ajuster le modèle de confiance sur le jeu de dev")
+    cal.set_defaults(func=cmd_kb_calibrate)
+
     bench = sub.add_parser("bench", help="mesurer la vitesse de chaque étape")
-    bench.add_argument("--synthetic", type=int, default=10_000, help="taille de la base synthétique")
+    bench.add_argument(
+        "--synthetic", type=int, default=10_000, help="taille de la base synthétique"
+    )
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -49,7 +49,9 @@ def _engine_settings(file: str, table: Any) -> EngineSettings:
             for wk, wv in value.items():
                 if wk not in weights_known:
                     raise ConfigError(
-                        file, f"{name}.{wk}", f"clé inconnue (attendu : {', '.join(sorted(weights_known))})"
+                        file,
+                        f"{name}.{wk}",
+                        f"clé inconnue (attendu : {', '.join(sorted(weights_known))})",
                     )
                 if wk == "shortlist":
                     if not isinstance(wv, int) or isinstance(wv, bool) or wv < 1:
@@ -69,7 +71,9 @@ def _engine_settings(file: str, table: Any) -> EngineSettings:
         elif key in known:
             updates[key] = _unit_float(file, name, value)
         else:
-            raise ConfigError(file, name, f"clé inconnue (attendu : {', '.join(sorted(known | {'weights'}))})")
+            raise ConfigError(
+                file, name, f"clé inconnue (attendu : {', '.join(sorted(known | {'weights'}))})"
+            )
     return replace(settings, **updates)
 
 

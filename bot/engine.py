@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.knowledge import Entry, KnowledgeBase, Source, load_knowledge
-from bot.matcher import Matcher, MatchWeights, Scored
-from bot.normalize import Normalizer
+from bot.matcher import Calibration, Matcher, MatchWeights, Scored
+from bot.normalize import Normalizer, raw_tokens
 from bot.rules import RuleEngine, RuleOutcome
 
 ANSWERED = "answered"
 CLARIFY = "clarify"
 NO_MATCH = "no_match"
+# The rules.toml fact that marks a request for practical information, which the FAQ never holds.
+PRACTICAL = "question.pratique"
 
 
 class PersonalDataScanner(Protocol):
@@ -37,6 +39,7 @@ class EngineSettings:
     clarify_floor: float = 0.45
     max_candidates: int = 3
     weights: MatchWeights = MatchWeights()
+    calibration: Calibration = Calibration()
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,19 @@ class Answer:
     advice: tuple[str, ...] = ()
 
 
-def _entry_texts(entry: Entry) -> list[str]:
-    return [entry.title, *entry.questions, " ".join(entry.tags)]
+def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
+    """What a question is matched against: title, phrasings, tags and cited article numbers.
+
+    The article numbers let "L 226-2-2 c quoi" find the entry that cites that article.
+    """
+    articles = [
+        t
+        for sid in entry.sources
+        if sid in kb.sources
+        for t in raw_tokens(kb.sources[sid].reference)
+        if any(c.isdigit() for c in t)
+    ]
+    return [entry.title, *entry.questions, " ".join(entry.tags), " ".join(articles)]
 
 
 class Engine:
@@ -78,16 +92,17 @@ class Engine:
         self.kb = kb
         self.scanner = scanner
         self.settings = settings or EngineSettings()
-        texts = [t for e in kb.entries.values() for t in _entry_texts(e)]
+        texts = [t for e in kb.entries.values() for t in _entry_texts(e, kb)]
         known = [e.body for e in kb.entries.values()]
         known += [p for patterns in kb.facts.values() for p in patterns]
         self.normalizer = Normalizer.build(texts, kb.synonyms, known, lexicon)
         self.matcher = Matcher(
             {
-                eid: [self.normalizer.tokens(t) for t in _entry_texts(e)]
+                eid: [self.normalizer.tokens(t) for t in _entry_texts(e, kb)]
                 for eid, e in kb.entries.items()
             },
             self.settings.weights,
+            self.settings.calibration,
         )
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
 
@@ -108,12 +123,16 @@ class Engine:
 
     def answer(self, question: str) -> Answer:
         tokens = self.normalizer.tokens(question)
-        ranked = self.matcher.rank(tokens, limit=self.settings.max_candidates + 1)
         outcome = self.rules.evaluate(tokens)
+        ranked = self.matcher.rank(
+            tokens, limit=self.settings.max_candidates + 1, practical=PRACTICAL in outcome.facts
+        )
         personal = self.scanner.kinds(question)
         return self.decide(ranked, outcome, personal)
 
-    def decide(self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]) -> Answer:
+    def decide(
+        self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]
+    ) -> Answer:
         """Turn scores and rule outcome into an answer; split out so each stage can be timed."""
         s = self.settings
         status = NO_MATCH
@@ -123,14 +142,19 @@ class Engine:
             close = [
                 r
                 for r in ranked[1:]
-                if r.confidence >= s.clarify_floor and best.confidence - r.confidence < s.clarify_margin
+                if r.confidence >= s.clarify_floor
+                and best.confidence - r.confidence < s.clarify_margin
             ]
             if close:
                 status = CLARIFY
         entry = self.kb.entries[best.entry_id] if best is not None and status != NO_MATCH else None
         candidates: tuple[Candidate, ...] = ()
         if status == CLARIFY:
-            top = [r for r in ranked if best is not None and best.confidence - r.confidence < s.clarify_margin]
+            top = [
+                r
+                for r in ranked
+                if best is not None and best.confidence - r.confidence < s.clarify_margin
+            ]
             candidates = tuple(
                 Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
                 for r in top[: s.max_candidates]
@@ -148,10 +172,14 @@ class Engine:
                 source_ids.extend(self.kb.entries[c.entry_id].sources)
         source_ids.extend(outcome.source_ids)
         sources = tuple(self.kb.sources[sid] for sid in dict.fromkeys(source_ids))
-        escalate = outcome.escalate or (
-            entry is not None and status == ANSWERED and entry.escalate
-        ) or (status == CLARIFY and any(self.kb.entries[c.entry_id].escalate for c in candidates))
-        decision = outcome.decision or (entry.decision if entry is not None and status == ANSWERED else None)
+        escalate = (
+            outcome.escalate
+            or (entry is not None and status == ANSWERED and entry.escalate)
+            or (status == CLARIFY and any(self.kb.entries[c.entry_id].escalate for c in candidates))
+        )
+        decision = outcome.decision or (
+            entry.decision if entry is not None and status == ANSWERED else None
+        )
         trace = list(outcome.trace())
         if best is not None:
             trace.append(

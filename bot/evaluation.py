@@ -122,8 +122,10 @@ def bm25_baseline(kb: KnowledgeBase) -> Scorer:
     ids = list(kb.entries)
     corpus = [" ".join((e.title, *e.questions)) for e in kb.entries.values()]
     retriever = bm25s.BM25()
-    retriever.index(bm25s.tokenize(corpus, stopwords="fr", stemmer=stemmer, show_progress=False),
-                    show_progress=False)
+    retriever.index(
+        bm25s.tokenize(corpus, stopwords="fr", stemmer=stemmer, show_progress=False),
+        show_progress=False,
+    )
 
     def score(question: str) -> tuple[str, float]:
         tokens = bm25s.tokenize([question], stopwords="fr", stemmer=stemmer, show_progress=False)
@@ -180,7 +182,10 @@ def best_threshold(scores: Sequence[tuple[str, float]], items: Sequence[Labelled
 
 
 def evaluate_baseline(
-    name: str, scorer: Scorer, items: Sequence[Labelled], threshold: float | None = None,
+    name: str,
+    scorer: Scorer,
+    items: Sequence[Labelled],
+    threshold: float | None = None,
     tune_on: Sequence[Labelled] | None = None,
 ) -> Report:
     """Threshold tuned on `tune_on` (the dev set) unless given, then applied to `items`."""
@@ -201,7 +206,9 @@ BASELINES: dict[str, Callable[[KnowledgeBase], Scorer]] = {
 
 def format_reports(title: str, reports: Sequence[Report]) -> str:
     lines = [title, ""]
-    lines.append(f"{'méthode':34} {'top-1':>7} {'préc. none':>11} {'rappel none':>12} {'escalade':>9} {'cité':>6}")
+    lines.append(
+        f"{'méthode':34} {'top-1':>7} {'préc. none':>11} {'rappel none':>12} {'escalade':>9} {'cité':>6}"
+    )
     for r in reports:
         esc = f"{r.escalation:.1%}" if r.escalation is not None else "-"
         cit = f"{r.cited:.1%}" if r.cited is not None else "-"
@@ -210,7 +217,9 @@ def format_reports(title: str, reports: Sequence[Report]) -> str:
         )
     main = reports[0]
     lines.append("")
-    lines.append(f"{main.total} questions. Confusions les plus fréquentes ({main.name}) : attendu -> obtenu")
+    lines.append(
+        f"{main.total} questions. Confusions les plus fréquentes ({main.name}) : attendu -> obtenu"
+    )
     for a, b, n in main.confused:
         lines.append(f"  {n} x {a} -> {b}")
     return "\n".join(lines)

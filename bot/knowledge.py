@@ -26,9 +26,7 @@ MIN_QUESTIONS = 4
 MIN_PHRASING_CHARS = 3
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The subset of HTML that Matrix clients render; entry bodies must stay inside it.
-ALLOWED_TAGS = frozenset(
-    {"p", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "br"}
-)
+ALLOWED_TAGS = frozenset({"p", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "br"})
 
 
 def packaged_knowledge_dir() -> Path:
@@ -175,7 +173,9 @@ def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date]:
     title = data.get("titre", "Repère")
     checked = data.get("verifiee_le")
     if text is not None and not isinstance(checked, dt.date):
-        col.add(path, _line_of(text, "verifiee_le"), "« verifiee_le » doit être une date AAAA-MM-JJ")
+        col.add(
+            path, _line_of(text, "verifiee_le"), "« verifiee_le » doit être une date AAAA-MM-JJ"
+        )
         checked = dt.date(1970, 1, 1)
     return str(title), checked if isinstance(checked, dt.date) else dt.date(1970, 1, 1)
 
@@ -205,7 +205,9 @@ def _load_sources(root: Path, col: _Collector) -> dict[str, Source]:
             )
         url = raw.get("url")
         if url is not None and not str(url).startswith("https://"):
-            col.add(path, _line_of(text, "url", line), f"source « {sid} » : l'url doit être en https")
+            col.add(
+                path, _line_of(text, "url", line), f"source « {sid} » : l'url doit être en https"
+            )
             url = None
         date = raw.get("date")
         sources[sid] = Source(
@@ -236,9 +238,13 @@ def _load_synonyms(root: Path, col: _Collector) -> tuple[SynonymGroup, ...]:
         search_from = line + 1
         terms = _str_list(raw.get("termes")) if isinstance(raw, dict) else None
         if not isinstance(canon, str) or not canon.strip() or terms is None:
-            col.add(path, line, "chaque [[groupe]] doit avoir « canon » (texte) et « termes » (liste)")
+            col.add(
+                path, line, "chaque [[groupe]] doit avoir « canon » (texte) et « termes » (liste)"
+            )
             continue
-        single = {stems(raw_tokens(t))[0] for t in (canon, *terms) if len(stems(raw_tokens(t))) == 1}
+        single = {
+            stems(raw_tokens(t))[0] for t in (canon, *terms) if len(stems(raw_tokens(t))) == 1
+        }
         for term in terms:
             shrunk = collapses(term)
             if shrunk is not None and shrunk not in single:
@@ -276,7 +282,7 @@ def _split_front_matter(path: Path, text: str, col: _Collector) -> tuple[str, st
 
 def _md() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(
-        ["heading", "lheading", "image", "hr", "html_block", "html_inline", "fence", "code_block"]
+        ["heading", "lheading", "image", "hr", "html_block", "html_inline", "fence", "code"]
     )
 
 
@@ -295,7 +301,11 @@ def _check_body(path: Path, body: str, body_line: int, col: _Collector) -> None:
     for lineno, line in enumerate(body.splitlines(), start=body_line + 1):
         stripped = line.lstrip()
         if stripped.startswith("#"):
-            col.add(path, lineno, "les titres Markdown (#) ne sont pas affichés par Matrix : utilisez **gras**")
+            col.add(
+                path,
+                lineno,
+                "les titres Markdown (#) ne sont pas affichés par Matrix : utilisez **gras**",
+            )
         elif stripped.startswith("|") and stripped.rstrip().endswith("|"):
             col.add(path, lineno, "les tableaux ne sont pas autorisés : utilisez une liste")
         elif "<" in stripped and _TAG.search(stripped):
@@ -334,7 +344,11 @@ def _load_entry(path: Path, col: _Collector) -> Entry | None:
         col.add(path, line("id"), "« id » : minuscules, chiffres et tirets uniquement")
         return None
     if eid != path.stem:
-        col.add(path, line("id"), f"l'id « {eid} » doit être identique au nom du fichier « {path.stem} »")
+        col.add(
+            path,
+            line("id"),
+            f"l'id « {eid} » doit être identique au nom du fichier « {path.stem} »",
+        )
     fields: dict[str, tuple[str, ...]] = {}
     for key in ("questions", "tags", "sources", "related"):
         value = _str_list(data.get(key, []))
@@ -426,7 +440,9 @@ def _load_rules(
         unless = _str_list(raw.get("unless", [])) or ()
         for fact in {f for group in when for f in group} | set(unless):
             if fact not in facts:
-                col.add(path, _line_of(text, fact, line), f"règle « {rid} » : fait inconnu « {fact} »")
+                col.add(
+                    path, _line_of(text, fact, line), f"règle « {rid} » : fait inconnu « {fact} »"
+                )
         decision = raw.get("decision")
         if decision not in DECISIONS:
             col.add(
@@ -496,7 +512,11 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         text = path.read_text(encoding="utf-8")
         for sid in entry.sources:
             if sid not in sources:
-                col.add(path, _line_of(text, sid), f"source inconnue « {sid} » (absente de sources.toml)")
+                col.add(
+                    path,
+                    _line_of(text, sid),
+                    f"source inconnue « {sid} » (absente de sources.toml)",
+                )
         for q in entry.questions:
             key = " ".join(fold(q).split())
             owner = phrasing_owner.get(key)
@@ -531,10 +551,18 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 col.add(rules_path, _line_of(rules_text, sid, line), f"source inconnue « {sid} »")
         for other in rule.overrides:
             if other not in rule_ids:
-                col.add(rules_path, line, f"règle « {rule.id} » : remplace une règle inconnue « {other} »")
+                col.add(
+                    rules_path,
+                    line,
+                    f"règle « {rule.id} » : remplace une règle inconnue « {other} »",
+                )
     for eid in _entry_refs_in_rules(rules_text):
         if eid not in entries:
-            col.add(rules_path, _line_of(rules_text, eid), f"la règle nomme une fiche inconnue « {eid} »")
+            col.add(
+                rules_path,
+                _line_of(rules_text, eid),
+                f"la règle nomme une fiche inconnue « {eid} »",
+            )
     if col.problems:
         raise KnowledgeError(col.problems)
     return KnowledgeBase(

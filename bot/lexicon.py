@@ -32,7 +32,9 @@ class Lexicon:
     lemmas: frozenset[str]
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and (word in self.lemmas or hash_string(word) in self.form_hashes)
+        return isinstance(word, str) and (
+            word in self.lemmas or hash_string(word) in self.form_hashes
+        )
 
 
 def load_lexicon() -> Lexicon:

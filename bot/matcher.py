@@ -12,16 +12,45 @@ from rapidfuzz import fuzz
 
 @dataclass(frozen=True)
 class MatchWeights:
-    """How the three signals add up; defaults measured on the dev set (docs/matching.md)."""
+    """How the signals add up to a ranking score; defaults measured on the dev set (docs/matching.md)."""
 
-    dice: float = 0.45
-    coverage: float = 0.35
-    fuzzy: float = 0.20
-    # Confidence is a logistic curve of the score: `midpoint` maps to 0.5.
-    midpoint: float = 0.42
-    steepness: float = 14.0
+    dice: float = 0.5
+    coverage: float = 0.0
+    fuzzy: float = 0.2
+    bm25: float = 0.4
     # Only the best `shortlist` entries by word overlap get the (slower) fuzzy comparison.
     shortlist: int = 40
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic model from ranking features to P(the entry is the right answer).
+
+    `practical` is 1 when the question asks for practical information (opening hours, a phone
+    number, a form): the fact `question.pratique` in rules.toml.
+
+    Fitted on the dev set by `repere kb calibrate`, which prints these values.
+    """
+
+    bias: float = -3.7284
+    score: float = 4.1102
+    margin: float = 2.4177
+    matched: float = 2.6155
+    unknown: float = -0.8104
+    practical: float = -2.32
+
+    def confidence(
+        self, score: float, margin: float, matched: float, unknown: float, practical: float = 0.0
+    ) -> float:
+        z = (
+            self.bias
+            + self.score * score
+            + self.margin * margin
+            + self.matched * matched
+            + self.unknown * unknown
+            + self.practical * practical
+        )
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True)
@@ -32,18 +61,26 @@ class Scored:
     dice: float
     coverage: float
     fuzzy: float
+    margin: float  # score minus the best other entry's score
+    matched: float  # question weight found in the entry, in units of the rarest word's weight
+    unknown: float  # share of the question's weight in words no entry knows
 
 
 @dataclass(frozen=True)
 class _Phrasing:
-    entry: int
     tokens: frozenset[str]
     text: str
     weight: float
 
 
+# Candidate generation reads the postings of the rarest question words first and stops past this
+# many postings: on a 10,000-entry base a common word would otherwise touch every entry.
+POSTINGS_BUDGET = 4000
+BM25_K1, BM25_B = 1.2, 0.75
+
+
 class Matcher:
-    """An inverted index over phrasings, with IDF weights computed per entry.
+    """Inverted index over entries; IDF weights are computed per entry.
 
     Immutable after construction: `rank` reads only.
     """
@@ -52,80 +89,98 @@ class Matcher:
         self,
         entry_phrasings: Mapping[str, Sequence[Sequence[str]]],
         weights: MatchWeights | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.weights = weights or MatchWeights()
+        self.calibration = calibration or Calibration()
         self.entry_ids: tuple[str, ...] = tuple(entry_phrasings)
         df: dict[str, int] = defaultdict(int)
-        entry_vocab: list[frozenset[str]] = []
+        counts: list[dict[str, int]] = []
         for phrasings in entry_phrasings.values():
-            vocab = frozenset(t for p in phrasings for t in p)
-            entry_vocab.append(vocab)
-            for t in vocab:
+            c: dict[str, int] = defaultdict(int)
+            for p in phrasings:
+                for t in p:
+                    c[t] += 1
+            counts.append(c)
+            for t in c:
                 df[t] += 1
         n = len(self.entry_ids)
         # Rare domain words (opj, clspd, crip) weigh more than words most entries share.
-        self.idf: dict[str, float] = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        self.idf: dict[str, float] = {t: math.log((n + 1) / (k + 0.5)) for t, k in df.items()}
         self.unknown_idf = math.log((n + 1) / 0.5)
-        self.entry_vocab = tuple(entry_vocab)
-        phrasings_list: list[_Phrasing] = []
-        index: dict[str, list[int]] = defaultdict(list)
-        for e, phrasings in enumerate(entry_phrasings.values()):
-            for p in phrasings:
-                toks = frozenset(p)
-                if not toks:
-                    continue
-                pid = len(phrasings_list)
-                phrasings_list.append(_Phrasing(e, toks, " ".join(p), self._w(toks)))
-                for t in toks:
-                    index[t].append(pid)
-        self.phrasings = tuple(phrasings_list)
-        self.index = {t: tuple(ids) for t, ids in index.items()}
+        self.df = dict(df)
+        # BM25 with each entry (all its phrasings) as one document: a word that many phrasings
+        # repeat is central to the entry. Contributions are precomputed per entry and word.
+        lengths = [sum(c.values()) for c in counts]
+        avg = sum(lengths) / len(lengths) if lengths else 1.0
+        bm25: list[dict[str, float]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for e, c in enumerate(counts):
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[e] / avg)
+            bm25.append({t: self.idf[t] * k * (BM25_K1 + 1) / (k + norm) for t, k in c.items()})
+            for t in c:
+                postings[t].append(e)
+        self.bm25 = tuple(bm25)
+        self.postings = {t: tuple(v) for t, v in postings.items()}
+        self.phrasings: tuple[tuple[_Phrasing, ...], ...] = tuple(
+            tuple(
+                _Phrasing(frozenset(p), " ".join(p), self._w(frozenset(p))) for p in phrasings if p
+            )
+            for phrasings in entry_phrasings.values()
+        )
 
     def _w(self, tokens: frozenset[str]) -> float:
         return sum(self.idf.get(t, self.unknown_idf) for t in tokens)
 
-    def confidence(self, score: float) -> float:
-        w = self.weights
-        return 1.0 / (1.0 + math.exp(-w.steepness * (score - w.midpoint)))
+    def _candidates(self, q: frozenset[str]) -> list[int]:
+        """Entries sharing a word with the question, rarest words first, within the budget."""
+        known = sorted((t for t in q if t in self.postings), key=lambda t: (self.df[t], t))
+        partial: dict[int, float] = defaultdict(float)
+        read = 0
+        for t in known:
+            if read and read + len(self.postings[t]) > POSTINGS_BUDGET:
+                break
+            read += len(self.postings[t])
+            for e in self.postings[t]:
+                partial[e] += self.bm25[e][t]
+        return sorted(partial, key=lambda e: (-partial[e], e))[: self.weights.shortlist]
 
-    def rank(self, tokens: Sequence[str], limit: int = 5) -> list[Scored]:
+    def rank(self, tokens: Sequence[str], limit: int = 5, practical: bool = False) -> list[Scored]:
         """Best entries first; an empty list when no entry shares a word with the question."""
         q = frozenset(tokens)
         if not q:
             return []
-        wq = self._w(q)
-        overlap: dict[int, float] = defaultdict(float)
-        for t in q:
-            idf = self.idf.get(t)
-            if idf is None:
-                continue
-            for pid in self.index.get(t, ()):
-                overlap[pid] += idf
-        if not overlap:
+        candidates = self._candidates(q)
+        if not candidates:
             return []
-        best_dice: dict[int, tuple[float, int]] = {}
-        for pid, ov in overlap.items():
-            ph = self.phrasings[pid]
-            dice = 2 * ov / (wq + ph.weight)
-            if dice > best_dice.get(ph.entry, (-1.0, -1))[0]:
-                best_dice[ph.entry] = (dice, pid)
         w = self.weights
-        shortlist = sorted(best_dice, key=lambda e: best_dice[e][0], reverse=True)[: w.shortlist]
+        wq = self._w(q)
+        bm25_max = wq * (BM25_K1 + 1)
         qtext = " ".join(tokens)
-        by_entry: dict[int, list[int]] = defaultdict(list)
-        for pid in overlap:
-            by_entry[self.phrasings[pid].entry].append(pid)
-        scored: list[Scored] = []
-        for e in shortlist:
-            dice = best_dice[e][0]
-            vocab = self.entry_vocab[e]
-            coverage = sum(self.idf[t] for t in q if t in vocab) / wq
-            fuzzy = max(
-                fuzz.token_sort_ratio(qtext, self.phrasings[pid].text) for pid in by_entry[e]
-            ) / 100.0
-            score = w.dice * dice + w.coverage * coverage + w.fuzzy * fuzzy
-            scored.append(
-                Scored(self.entry_ids[e], score, self.confidence(score), dice, coverage, fuzzy)
+        raw: list[tuple[int, float, float, float, float, float]] = []
+        for e in candidates:
+            contributions = self.bm25[e]
+            phrasings = self.phrasings[e]
+            dice = max(
+                (2 * sum(self.idf[t] for t in q & p.tokens) / (wq + p.weight) for p in phrasings),
+                default=0.0,
             )
-        scored.sort(key=lambda s: (-s.score, s.entry_id))
-        return scored[:limit]
+            matched = sum(self.idf[t] for t in q if t in contributions)
+            bm25 = sum(contributions.get(t, 0.0) for t in q) / bm25_max
+            fuzzy = max((fuzz.token_sort_ratio(qtext, p.text) for p in phrasings), default=0.0)
+            fuzzy /= 100.0
+            score = w.dice * dice + w.coverage * matched / wq + w.fuzzy * fuzzy + w.bm25 * bm25
+            raw.append((e, score, dice, matched / wq, fuzzy, matched / self.unknown_idf))
+        raw.sort(key=lambda r: (-r[1], self.entry_ids[r[0]]))
+        unknown = sum(self.unknown_idf for t in q if t not in self.idf) / wq
+        scored: list[Scored] = []
+        for i, (e, score, dice, coverage, fuzzy, matched) in enumerate(raw[:limit]):
+            best_other = raw[1][1] if i == 0 and len(raw) > 1 else (raw[0][1] if i else 0.0)
+            margin = score - best_other
+            conf = self.calibration.confidence(score, margin, matched, unknown, float(practical))
+            scored.append(
+                Scored(
+                    self.entry_ids[e], score, conf, dice, coverage, fuzzy, margin, matched, unknown
+                )
+            )
+        return scored

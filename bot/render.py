@@ -102,12 +102,18 @@ class Renderer:
         self.kb = kb
         loader = jinja2.FileSystemLoader(str(prompts_dir or packaged_prompts_dir()))
         self.html_env = jinja2.Environment(
-            loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            loader=loader,
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
         )
         # The plain-text body is never parsed as HTML, so escaping it would only show "&amp;".
         self.text_env = jinja2.Environment(
-            loader=loader, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+            loader=loader,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
         )
         for env in (self.html_env, self.text_env):
@@ -121,9 +127,7 @@ class Renderer:
         entry = self.kb.entries.get(answer.entry_id) if answer.entry_id else None
         related = []
         if entry is not None and answer.status == ANSWERED:
-            related = [
-                self.kb.entries[r] for r in entry.related if r in self.kb.entries
-            ]
+            related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         return {
             "answer": answer,
             "entry": entry if answer.status == ANSWERED else None,
