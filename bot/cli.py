@@ -115,7 +115,6 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_eval(args: argparse.Namespace) -> int:
-    from bot.lexicon import load_lexicon
     from bot.evaluation import (
         BASELINES,
         evaluate_baseline,
@@ -123,6 +122,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         format_reports,
         load_set,
     )
+    from bot.lexicon import load_lexicon
 
     config = _config(args)
     # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.

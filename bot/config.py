@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import EngineSettings
-from bot.matcher import MatchWeights
 
 
 class ConfigError(Exception):
@@ -33,47 +32,55 @@ def _unit_float(file: str, key: str, value: Any) -> float:
     return float(value)
 
 
+def _number(file: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(file, key, f"un nombre est attendu (reçu : {value!r})")
+    return float(value)
+
+
+def _sub_table(file: str, name: str, value: Any, current: Any) -> Any:
+    """Override fields of a frozen dataclass (weights, calibration) from a TOML table."""
+    if not isinstance(value, dict):
+        raise ConfigError(file, name, f"une section [{name}] est attendue")
+    known = {f.name: f for f in fields(current)}
+    updates: dict[str, Any] = {}
+    for key, raw in value.items():
+        full = f"{name}.{key}"
+        if key not in known:
+            raise ConfigError(file, full, f"clé inconnue (attendu : {', '.join(sorted(known))})")
+        if key == "shortlist":
+            if not isinstance(raw, int) or isinstance(raw, bool) or raw < 1:
+                raise ConfigError(file, full, "un entier ≥ 1 est attendu")
+            updates[key] = raw
+        elif name == "engine.weights":
+            number = _number(file, full, raw)
+            if number < 0:
+                raise ConfigError(file, full, "un nombre positif ou nul est attendu")
+            updates[key] = number
+        else:
+            updates[key] = _number(file, full, raw)
+    return replace(current, **updates)
+
+
 def _engine_settings(file: str, table: Any) -> EngineSettings:
     if not isinstance(table, dict):
         raise ConfigError(file, "engine", "une section [engine] est attendue")
     settings = EngineSettings()
-    known = {f.name for f in fields(EngineSettings)} - {"weights"}
-    weights_known = {f.name for f in fields(MatchWeights)}
+    thresholds = {"answer_threshold", "clarify_margin", "clarify_floor"}
+    allowed = sorted(thresholds | {"max_candidates", "weights", "calibration"})
     updates: dict[str, Any] = {}
     for key, value in table.items():
         name = f"engine.{key}"
-        if key == "weights":
-            if not isinstance(value, dict):
-                raise ConfigError(file, name, "une section [engine.weights] est attendue")
-            w: dict[str, Any] = {}
-            for wk, wv in value.items():
-                if wk not in weights_known:
-                    raise ConfigError(
-                        file,
-                        f"{name}.{wk}",
-                        f"clé inconnue (attendu : {', '.join(sorted(weights_known))})",
-                    )
-                if wk == "shortlist":
-                    if not isinstance(wv, int) or isinstance(wv, bool) or wv < 1:
-                        raise ConfigError(file, f"{name}.{wk}", "un entier ≥ 1 est attendu")
-                    w[wk] = wv
-                elif wk == "steepness":
-                    if not isinstance(wv, int | float) or isinstance(wv, bool) or wv <= 0:
-                        raise ConfigError(file, f"{name}.{wk}", "un nombre > 0 est attendu")
-                    w[wk] = float(wv)
-                else:
-                    w[wk] = _unit_float(file, f"{name}.{wk}", wv)
-            updates["weights"] = replace(settings.weights, **w)
+        if key in ("weights", "calibration"):
+            updates[key] = _sub_table(file, name, value, getattr(settings, key))
         elif key == "max_candidates":
             if not isinstance(value, int) or isinstance(value, bool) or not 2 <= value <= 5:
                 raise ConfigError(file, name, "un entier entre 2 et 5 est attendu")
             updates[key] = value
-        elif key in known:
+        elif key in thresholds:
             updates[key] = _unit_float(file, name, value)
         else:
-            raise ConfigError(
-                file, name, f"clé inconnue (attendu : {', '.join(sorted(known | {'weights'}))})"
-            )
+            raise ConfigError(file, name, f"clé inconnue (attendu : {', '.join(allowed)})")
     return replace(settings, **updates)
 
 

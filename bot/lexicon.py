@@ -7,7 +7,7 @@ from pathlib import Path
 
 import spacy.util
 import srsly
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 
 from bot.normalize import fold
 

@@ -32,12 +32,12 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -3.7284
-    score: float = 4.1102
-    margin: float = 2.4177
-    matched: float = 2.6155
-    unknown: float = -0.8104
-    practical: float = -2.32
+    bias: float = -3.9011
+    score: float = 4.3945
+    margin: float = 2.3602
+    matched: float = 2.7048
+    unknown: float = -1.3418
+    practical: float = -2.2421
 
     def confidence(
         self, score: float, margin: float, matched: float, unknown: float, practical: float = 0.0

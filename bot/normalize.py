@@ -18,17 +18,19 @@ _ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’`´‘]
 _ARTICLE = re.compile(r"(?<=\d)[-.](?=\d)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
+# Function words and chat fillers ("stp", "bjr") that carry no meaning for matching.
 STOPWORDS: frozenset[str] = frozenset(
     """
-    a ai aie aient apres avant avec entre vers lors aies ait alors as au aucun aucune aupres auquel aura aurai auraient aurais aurait
-    aux avai avais avait avez aviez avions avoir avons ayant b bah ben bon bonjour bonsoir c ca car ce
-    ceci cela celle celles celui cet cette ceux chaque chez ci coucou d dans de des donc dont du e elle
-    elles en encore es est et etaient etais etait etc ete etes etre eu eux f fais fait faites g h hello
-    hein i il ils j je jsuis l la le les leur leurs lui m ma mais me meme merci mes moi mon n ne ni nos
-    notre nous o on ont ou oui par parce pas peu pour pourquoi pr qd quand que quel quelle quelles quels
-    qui quoi s sa sais sait salut sans se ses si sinon soit sommes son sont sous stp suis sur svp t ta
-    te tes toi ton tous tout toute toutes tres tu u un une v vais vas voila vos votre vous vs w x y z
-    ds bjr slt
+    a ai aie aient apres avant avec entre vers lors aies ait alors as au aucun aucune aupres
+    auquel aura aurai auraient aurais aurait aux avai avais avait avez aviez avions avoir avons
+    ayant b bah ben bon bonjour bonsoir c ca car ce ceci cela celle celles celui cet cette ceux
+    chaque chez ci coucou d dans de des donc dont du e elle elles en encore es est et etaient
+    etais etait etc ete etes etre eu eux f fais fait faites g h hello hein i il ils j je jsuis l
+    la le les leur leurs lui m ma mais me meme merci mes moi mon n ne ni nos notre nous o on ont
+    ou oui par parce pas peu pour pourquoi pr qd quand que quel quelle quelles quels qui quoi s
+    sa sais sait salut sans se ses si sinon soit sommes son sont sous stp suis sur svp t ta te
+    tes toi ton tous tout toute toutes tres tu u un une v vais vas voila vos votre vous vs w x y
+    z ds bjr slt
     """.split()
 )
 
@@ -181,9 +183,36 @@ class Normalizer:
         )
         return hit[0] if hit is not None else token
 
+    def _is_word(self, token: str) -> bool:
+        return token in self.known or token in self.lexicon
+
+    def _unglue(self, token: str) -> str:
+        """Texting contractions: "jlui", "jdois", "quil" lose the glued elided pronoun."""
+        if self._is_word(token) or not token.isalpha():
+            return token
+        for prefix in ("qu", "j", "d", "l", "m", "t", "s", "n", "c"):
+            rest = token[len(prefix) :]
+            if token.startswith(prefix) and len(rest) >= 2 and self._is_word(rest):
+                return rest
+        return token
+
+    def words(self, text: str) -> list[str]:
+        """Folded words after contraction splitting and typo correction, before stemming.
+
+        With a lexicon, a word that is neither French nor in the base ("qqch", "jsp", a typo too
+        far from any known word) is dropped: it would otherwise weigh as the rarest word of all.
+        """
+        out = []
+        for raw in raw_tokens(text):
+            token = self.correct(self._unglue(raw))
+            if self.lexicon and token.isalpha() and not self._is_word(token):
+                continue
+            out.append(token)
+        return out
+
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens, thesaurus applied."""
-        return self.apply_thesaurus(stems(self.correct(t) for t in raw_tokens(text)))
+        return self.apply_thesaurus(stems(self.words(text)))
 
     def apply_thesaurus(self, stemmed: Sequence[str]) -> list[str]:
         out: list[str] = []
