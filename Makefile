@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint run bench clean
+.PHONY: test lint ask eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+ask: $(STAMP)
+	$(BIN)/repere ask "$(Q)"
+
+eval: $(STAMP)
+	$(BIN)/repere kb eval --baselines --set all
 
 bench: $(STAMP)
 	$(BIN)/repere bench

@@ -115,11 +115,12 @@ class Engine:
     ) -> Engine:
         from bot.lexicon import load_lexicon
 
+        lexicon = load_lexicon()
         if scanner is None:
             from bot.privacy import PrivacyScanner
 
-            scanner = PrivacyScanner()
-        return cls(load_knowledge(knowledge_dir), scanner, settings, load_lexicon())
+            scanner = PrivacyScanner(lexicon=lexicon)
+        return cls(load_knowledge(knowledge_dir), scanner, settings, lexicon)
 
     def answer(self, question: str) -> Answer:
         tokens = self.normalizer.tokens(question)

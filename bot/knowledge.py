@@ -137,6 +137,12 @@ def _line_of(text: str, needle: str, start: int = 1) -> int:
     return start
 
 
+def _key_line(text: str, key: str) -> int:
+    """Line (1-based) of the `key = ...` assignment; 2 (first front-matter line) if none."""
+    m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else 2
+
+
 _TOML_POS = re.compile(r"at line (\d+)")
 
 
@@ -164,6 +170,10 @@ def _str_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     return None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date]:
@@ -234,7 +244,7 @@ def _load_synonyms(root: Path, col: _Collector) -> tuple[SynonymGroup, ...]:
     search_from = 1
     for raw in data.get("groupe", []):
         canon = raw.get("canon") if isinstance(raw, dict) else None
-        line = _line_of(text, "canon", search_from)
+        line = _line_of(text, "[[groupe]]", search_from)
         search_from = line + 1
         terms = _str_list(raw.get("termes")) if isinstance(raw, dict) else None
         if not isinstance(canon, str) or not canon.strip() or terms is None:
@@ -242,8 +252,9 @@ def _load_synonyms(root: Path, col: _Collector) -> tuple[SynonymGroup, ...]:
                 path, line, "chaque [[groupe]] doit avoir « canon » (texte) et « termes » (liste)"
             )
             continue
+        # Words of the group's one-word terms: a collapsing expression may shrink onto one of them.
         single = {
-            stems(raw_tokens(t))[0] for t in (canon, *terms) if len(stems(raw_tokens(t))) == 1
+            s[0] for t in (canon, *terms) if len(raw_tokens(t)) == 1 and (s := stems(raw_tokens(t)))
         }
         for term in terms:
             shrunk = collapses(term)
@@ -275,7 +286,10 @@ def _split_front_matter(path: Path, text: str, col: _Collector) -> tuple[str, st
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() == "+++":
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]).strip(), i + 1
+            rest = lines[i + 1 :]
+            blank = next((n for n, line in enumerate(rest) if line.strip()), 0)
+            # body_line is the line just before the body's first line, as _check_body expects.
+            return "\n".join(lines[1:i]), "\n".join(rest[blank:]).rstrip(), i + 1 + blank
     col.add(path, 1, "en-tête non refermé : il manque la seconde ligne « +++ »")
     return None
 
@@ -286,7 +300,7 @@ def _md() -> MarkdownIt:
     )
 
 
-_TAG = re.compile(r"<\s*(/?)([a-zA-Z0-9]+)")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b")
 
 
 def markdown_to_html(body: str) -> str:
@@ -325,12 +339,13 @@ def _load_entry(path: Path, col: _Collector) -> Entry | None:
     if split is None:
         return None
     front, body, body_line = split
+    before = len(col.problems)
     data = _parse_toml(path, front, col, line_offset=1)
-    if not data:
+    if len(col.problems) > before:
         return None
 
     def line(key: str) -> int:
-        return _line_of(text, key)
+        return _key_line(text, key)
 
     ok = True
     for key in ("id", "title", "questions", "sources", "updated"):
@@ -413,7 +428,11 @@ def _load_rules(
         return {}, (), ""
     data = _parse_toml(path, text, col)
     facts: dict[str, tuple[str, ...]] = {}
-    for name, patterns in data.get("facts", {}).items():
+    facts_raw = data.get("facts", {})
+    if not isinstance(facts_raw, dict):
+        col.add(path, _line_of(text, "facts"), "« facts » doit être une section [facts]")
+        facts_raw = {}
+    for name, patterns in facts_raw.items():
         value = _str_list(patterns)
         if value is None or not value:
             col.add(path, _line_of(text, name), f"fait « {name} » : une liste de mots est attendue")
@@ -453,11 +472,13 @@ def _load_rules(
             decision = DECISIONS[1]
         cases: list[RuleCase] = []
         tests = raw.get("tests", {})
+        if not isinstance(tests, dict):
+            tests = {}
         for q in _str_list(tests.get("fires", [])) or ():
             cases.append(RuleCase(q, True, "fires"))
         for q in _str_list(tests.get("does_not_fire", [])) or ():
             cases.append(RuleCase(q, False, "does_not_fire"))
-        for b in tests.get("boundary", []):
+        for b in _list(tests.get("boundary", [])):
             if isinstance(b, dict) and isinstance(b.get("question"), str):
                 cases.append(RuleCase(b["question"], bool(b.get("fires")), "boundary"))
         kinds = {c.kind for c in cases}
@@ -507,7 +528,11 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         if entry is None:
             continue
         if entry.id in entries:
-            col.add(path, 2, f"id « {entry.id} » en double (déjà dans {entries[entry.id].path})")
+            col.add(
+                path,
+                _key_line(path.read_text(encoding="utf-8"), "id"),
+                f"id « {entry.id} » en double (déjà dans entries/{Path(entries[entry.id].path).name})",
+            )
             continue
         text = path.read_text(encoding="utf-8")
         for sid in entry.sources:
@@ -541,8 +566,10 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     rules_path = root / "rules.toml"
     rule_ids = {r.id for r in rules}
     seen_rules: set[str] = set()
+    search_from = 1
     for rule in rules:
-        line = _line_of(rules_text, f'id = "{rule.id}"')
+        line = _line_of(rules_text, f'id = "{rule.id}"', search_from)
+        search_from = line + 1
         if rule.id in seen_rules:
             col.add(rules_path, line, f"règle « {rule.id} » en double")
         seen_rules.add(rule.id)

@@ -73,9 +73,10 @@ _LONG_SUFFIXES = (
 def light_stem(word: str) -> str:
     """Strip French plural, feminine and common verb endings, keeping at least four letters.
 
-    Why a light stemmer rather than Snowball or a lemmatiser: see docs/matching.md for the measured
-    top-1 of each on the dev set. Snowball conflates domain words ("donnerais" -> "don" with "don",
-    "réquisitions" -> "réquisit"), simplemma turns "Puis-je" into "puis-moi" and costs 19 MB.
+    Why light stemming: on the dev set (2026-11-25) it gave 95.1 % top-1 and 94.1 % cross-validated
+    accept/reject accuracy, against 95.1 % / 93.2 % for Snowball, 92.0 % / 92.3 % for simplemma
+    lemmas and 91.6 % / 92.3 % with no stemming (docs/matching.md). Snowball also conflates domain
+    words ("donnerais" -> "don"), and simplemma turns "Puis-je" into "puis-moi".
     """
     if len(word) <= 4 or not word.isalpha():
         return word

@@ -1,0 +1,110 @@
+"""The command line, run as a user would: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def repere(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_ask_plain():
+    out = repere("ask", "Puis-je donner l'adresse d'un usager à l'OPJ ?")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "60-1" in text and "226-13" in text and "3 750 €" in text
+    assert "hiérarchie" in text and "Base à jour au" in text
+
+
+def test_ask_json_stdin_keeps_order_and_fields():
+    questions = [
+        "un gendarme veut le num de tel d'une famille",
+        "a quelle heure ferme la cantine",
+        "Mme Dupont 06 12 34 56 78 que dire en clspd",
+    ]
+    out = repere("ask", "--json", "-", stdin="\n".join(questions) + "\n")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 3
+    expected = {
+        "status",
+        "entry_id",
+        "confidence",
+        "escalate",
+        "decision",
+        "rules",
+        "sources",
+        "personal_data",
+        "candidates",
+        "text",
+        "html",
+    }
+    for row in rows:
+        assert set(row) == expected
+    assert rows[0]["escalate"] is True and rows[0]["entry_id"] == "requisition-opj"
+    assert rows[1]["status"] == "no_match"
+    assert set(rows[2]["personal_data"]) >= {"phone"}
+    assert all({"id", "label", "url"} == set(s) for s in rows[0]["sources"])
+
+
+def test_kb_check():
+    out = repere("kb", "check")
+    assert out.returncode == 0, out.stderr
+    assert "30 fiches" in out.stdout
+
+
+def test_kb_export_json():
+    out = repere("kb", "export", "--json")
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert len(data["entries"]) == 30
+    assert set(data["entries"][0]) == {"id", "title", "questions", "tags", "sources", "escalate"}
+
+
+def test_broken_knowledge_dir_gives_file_and_line(tmp_path: Path):
+    import shutil
+
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", kdir)
+    p = kdir / "entries" / "cddf.md"
+    p.write_text(
+        p.read_text(encoding="utf-8").replace('sources = ["', 'sources = ["inconnue", "', 1),
+        encoding="utf-8",
+    )
+    out = repere("--knowledge", str(kdir), "kb", "check")
+    assert out.returncode == 3
+    assert "entries/cddf.md:" in out.stderr and "source inconnue" in out.stderr
+
+
+def test_config_error_is_precise(tmp_path: Path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[engine]\nanswer_threshold = 3\n", encoding="utf-8")
+    out = repere("--config", str(cfg), "kb", "check")
+    assert out.returncode == 2
+    assert str(cfg) in out.stderr and "engine.answer_threshold" in out.stderr
+    assert "entre 0 et 1" in out.stderr
+
+
+def test_config_toml_syntax_error(tmp_path: Path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[engine\n", encoding="utf-8")
+    out = repere("--config", str(cfg), "kb", "check")
+    assert out.returncode == 2 and "TOML" in out.stderr
+
+
+def test_example_config_is_valid():
+    out = repere("--config", str(ROOT / "config.example.toml"), "kb", "check")
+    assert out.returncode == 0, out.stderr

@@ -1,0 +1,95 @@
+from bot.normalize import Normalizer, SynonymGroup, collapses, fold, light_stem, raw_tokens
+
+
+def test_fold_removes_accents_case_and_fullwidth():
+    assert fold("Réquisition ÉCRITE") == "requisition ecrite"
+    assert fold("ＯＰＪ") == "opj"
+    # "e" followed by a combining acute accent (two code points)
+    assert fold("re\u0301quisition") == "requisition"
+
+
+def test_elision_is_stripped():
+    assert raw_tokens("l'OPJ d'un usager qu'il j'ai n'est s'il c'est") == [
+        "opj",
+        "un",
+        "usager",
+        "il",
+        "ai",
+        "est",
+        "il",
+        "est",
+    ]
+    assert raw_tokens("l’adresse") == ["adresse"]
+
+
+def test_punctuation_and_emoji_are_separators():
+    assert raw_tokens("secret pro ?!! 😀👍 ... (urgent)") == ["secret", "pro", "urgent"]
+
+
+def test_article_numbers_stay_one_token():
+    assert raw_tokens("art. 60-1 et L. 226-2-2") == ["art", "601", "et", "l", "22622"]
+
+
+def test_light_stem_conflates_inflections():
+    for forms in (
+        ("donner", "donne", "donnes", "donnez", "donnerais", "donné"),
+        ("réquisition", "réquisitions"),
+        ("signaler", "signalement", "signalements"),
+        ("professionnel", "professionnelle", "professionnels"),
+    ):
+        assert len({light_stem(fold(f)) for f in forms}) == 1, forms
+
+
+def test_light_stem_keeps_short_words():
+    assert light_stem("juge") == "juge"
+    assert light_stem("opj") == "opj"
+
+
+def _normalizer() -> Normalizer:
+    groups = [
+        SynonymGroup("opj", ("opj", "officier de police judiciaire", "gendarme", "policier")),
+        SynonymGroup("secret", ("secret pro", "secret professionnel")),
+    ]
+    return Normalizer.build(["requisition judiciaire adresse usager"], groups, ["contre"])
+
+
+def test_stopwords_dropped():
+    assert _normalizer().tokens("je suis une ASS et je ne sais pas") == ["ass"]
+
+
+def test_thesaurus_single_and_multi_word():
+    n = _normalizer()
+    assert n.tokens("un officier de police judiciaire") == ["opj"]
+    assert n.tokens("le gendarme") == ["opj"]
+    assert n.tokens("secret pro") == n.tokens("secret professionnel") == ["secret"]
+
+
+def test_typo_corrected_towards_knowledge_vocabulary():
+    n = _normalizer()
+    assert n.tokens("requisiton judicaire") == n.tokens("requisition judiciaire")
+
+
+def test_real_words_are_not_corrected():
+    n = _normalizer()
+    # "contre" is one edit from nothing here, but is declared known; short words are never touched.
+    assert n.correct("contre") == "contre"
+    assert n.correct("suit") == "suit"
+
+
+def test_collapsing_terms_detected():
+    assert collapses("tout de suite") == "suit"
+    assert collapses("officier de police judiciaire") is None
+    assert collapses("opj") is None
+
+
+def test_hostile_text_does_not_break_tokens():
+    n = _normalizer()
+    assert n.tokens("\x00\u202e\u200b<script>alert(1)</script>{{ 7*7 }}") == [
+        "script",
+        "alert",
+        "1",
+        "script",
+        "7",
+        "7",
+    ]
+    assert n.tokens("") == []

@@ -1,0 +1,154 @@
+"""Rendering: sources, date, disclaimer, escaping, the Matrix HTML subset, no echo of the question."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from bot.engine import Engine
+from bot.knowledge import ALLOWED_TAGS, KnowledgeBase
+from bot.render import Guidance, Renderer, markdown_to_text, sanitize_html
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def assert_matrix_safe(html: str) -> None:
+    for tag, attrs in tags_of(html):
+        assert tag in ALLOWED_TAGS, tag
+        if tag == "a":
+            assert set(attrs) <= {"href"}
+            assert attrs.get("href") is None or str(attrs["href"]).startswith("https://")
+        else:
+            assert not attrs, (tag, attrs)
+
+
+def test_answer_has_sources_date_and_disclaimer(
+    engine: Engine, renderer: Renderer, kb: KnowledgeBase
+):
+    a = engine.answer("Puis-je donner l'adresse d'un usager à l'OPJ ?")
+    reply = renderer.render(a)
+    date = kb.checked.strftime("%d/%m/%Y")
+    for out in (reply.text, reply.html):
+        assert f"Base à jour au {date}" in out
+        assert "pas un avis juridique" in out
+        assert "60-1" in out and "226-13" in out
+        assert "3 750 €" in out
+        assert "hiérarchie" in out
+    assert "https://www.legifrance.gouv.fr/" in reply.html
+    assert_matrix_safe(reply.html)
+
+
+def test_sections_in_order(engine: Engine, renderer: Renderer):
+    text = renderer.render(engine.answer("que puis-je dire en CLSPD ?")).text
+    positions = [
+        text.find(s)
+        for s in ("À retenir", "Que faire maintenant", "Voir aussi", "Sources", "Base à jour")
+    ]
+    assert all(p >= 0 for p in positions), positions
+    assert positions == sorted(positions)
+
+
+def test_every_entry_renders_safely(kb: KnowledgeBase, renderer: Renderer):
+    for eid, html in renderer.entry_html.items():
+        assert_matrix_safe(html)
+        assert html.strip(), eid
+        assert not re.search(r"</?[a-z]", renderer.entry_text[eid]), eid
+
+
+def test_every_entry_starts_with_a_direct_answer(kb: KnowledgeBase):
+    openings = (
+        "**Oui.**",
+        "**Non.**",
+        "**Oui, à certaines conditions.**",
+        "**Ne répondez pas seul·e :**",
+    )
+    for entry in kb.entries.values():
+        assert entry.body.startswith(openings), entry.id
+        assert "**À retenir**" in entry.body and "**Que faire maintenant**" in entry.body, entry.id
+
+
+def test_question_is_never_quoted_back(engine: Engine, renderer: Renderer):
+    marker = "zorglubette"
+    for q in (
+        f"un opj demande l'adresse de {marker}",
+        f"{marker} cantine",
+        f"secret {marker} clspd",
+    ):
+        reply = renderer.render(engine.answer(q))
+        assert marker not in reply.text and marker not in reply.html
+
+
+def test_personal_data_warning_without_echo(engine: Engine, renderer: Renderer):
+    q = "Mme Dupont au 06 12 34 56 78, l'OPJ veut son adresse, je la donne ?"
+    a = engine.answer(q)
+    assert "phone" in a.personal_data
+    reply = renderer.render(a)
+    assert "données personnelles" in reply.text and "données personnelles" in reply.html
+    for secret in ("Dupont", "06 12 34 56 78", "0612345678"):
+        assert secret not in reply.text and secret not in reply.html
+
+
+def test_guidance_is_escaped(engine: Engine, renderer: Renderer):
+    a = engine.answer("un opj demande l'adresse d'un usager")
+    g = Guidance(3, "<script>alert(1)</script> appelez le cadre de permanence", "01/12/2026")
+    reply = renderer.render(a, [g])
+    assert "<script>" not in reply.html
+    assert "&lt;script&gt;" in reply.html
+    assert "Consigne du service (01/12/2026)" in reply.text
+    assert_matrix_safe(reply.html)
+
+
+def test_no_match_says_it_does_not_know(engine: Engine, renderer: Renderer):
+    reply = renderer.render(engine.answer("à quelle heure ferme la cantine ?"))
+    assert "Je ne sais pas" in reply.text
+    assert_matrix_safe(reply.html)
+
+
+def test_no_match_with_police_still_escalates(engine: Engine, renderer: Renderer):
+    a = engine.answer("un gendarme veut savoir qui habite chez la voisine du dessus, je lui dis ?")
+    assert a.escalate
+    reply = renderer.render(a)
+    assert "hiérarchie" in reply.text
+
+
+def test_clarify_lists_numbered_candidates(kb: KnowledgeBase, lexicon, renderer: Renderer):
+    from bot.engine import EngineSettings, NoScanner
+
+    wide = Engine(kb, NoScanner(), EngineSettings(clarify_margin=1.0, clarify_floor=0.0), lexicon)
+    a = wide.answer("secret clspd")
+    text = renderer.render(a).text
+    assert re.search(r"^1\. ", text, re.M) and re.search(r"^2\. ", text, re.M)
+
+
+def test_help_lists_commands(renderer: Renderer):
+    reply = renderer.render_help()
+    for cmd in ("!aide", "!sources", "!pourquoi"):
+        assert cmd in reply.text
+    assert_matrix_safe(reply.html)
+
+
+def test_sanitizer_drops_unsafe_markup():
+    dirty = '<p onclick="x">a</p><script>b</script><a href="javascript:alert(1)">c</a><img src=x><h1>d</h1>'
+    clean = sanitize_html(dirty)
+    assert_matrix_safe(clean)
+    assert "javascript" not in clean and "onclick" not in clean
+
+
+def test_markdown_to_text():
+    assert (
+        markdown_to_text("**Oui.** voir [Légifrance](https://x.fr/a)")
+        == "Oui. voir Légifrance (https://x.fr/a)"
+    )

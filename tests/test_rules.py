@@ -1,0 +1,69 @@
+"""Every rule's own cases from rules.toml, plus the override semantics."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from bot.knowledge import load_knowledge
+
+_KB = load_knowledge()
+CASES = [(r.id, c.question, c.fires, c.kind) for r in _KB.rules for c in r.cases]
+
+
+def fired(engine: Engine, question: str) -> set[str]:
+    return {r.id for r in engine.rules.evaluate(engine.normalizer.tokens(question)).fired}
+
+
+@pytest.mark.parametrize(("rule_id", "question", "fires", "kind"), CASES)
+def test_rule_case(plain_engine: Engine, rule_id: str, question: str, fires: bool, kind: str):
+    assert (rule_id in fired(plain_engine, question)) is fires
+
+
+def test_every_rule_has_each_kind_of_case():
+    for rule in _KB.rules:
+        assert {c.kind for c in rule.cases} == {"fires", "does_not_fire", "boundary"}, rule.id
+
+
+def test_witness_summons_overrides_requisition(plain_engine: Engine):
+    outcome = plain_engine.rules.evaluate(
+        plain_engine.normalizer.tokens(
+            "le juge d'instruction me convoque comme temoin et demande des infos"
+        )
+    )
+    ids = [r.id for r in outcome.fired]
+    assert "temoignage" in ids and "requisition" not in ids
+    assert "requisition" in outcome.overridden
+    assert outcome.escalate
+
+
+def test_mayor_in_clspd_overrides_mayor_rule(plain_engine: Engine):
+    assert "maire-action-sociale" in fired(plain_engine, "le maire veut des infos sur une famille")
+    both = fired(plain_engine, "le maire veut des infos sur une famille en clspd")
+    assert "maire-clspd" in both and "maire-action-sociale" not in both
+
+
+def test_immediate_danger_overrides_reporting(plain_engine: Engine):
+    ids = fired(plain_engine, "un enfant est frappe en ce moment, danger")
+    assert "danger-immediat" in ids and "danger-mineur" not in ids
+    a = plain_engine.answer("un enfant est frappe en ce moment, danger")
+    assert a.decision == "agir immédiatement"
+
+
+def test_requisition_rule_escalates_whatever_entry_matched(plain_engine: Engine):
+    # The matched entry here is about third parties, but the police asks too.
+    a = plain_engine.answer("le bailleur et un gendarme me demandent l'adresse d'une locataire")
+    assert a.escalate
+    assert "requisition" in a.rules
+
+
+def test_police_pressure_is_not_refused(plain_engine: Engine):
+    a = plain_engine.answer("un opj insiste pour avoir l'adresse d'un usager")
+    assert a.decision == "passer par la hiérarchie"
+    assert "pression" not in a.rules
+
+
+def test_trace_names_facts_and_rules(plain_engine: Engine):
+    a = plain_engine.answer("un opj me demande l'adresse d'un usager")
+    text = "\n".join(a.trace)
+    assert "demandeur.police" in text and "requisition" in text
