@@ -126,7 +126,9 @@ class Engine:
         tokens = self.normalizer.tokens(question)
         outcome = self.rules.evaluate(tokens)
         ranked = self.matcher.rank(
-            tokens, limit=self.settings.max_candidates + 1, practical=PRACTICAL in outcome.facts
+            tokens,
+            limit=self.settings.max_candidates + 1,
+            practical=PRACTICAL in outcome.facts,
         )
         personal = self.scanner.kinds(question)
         return self.decide(ranked, outcome, personal)
@@ -149,6 +151,7 @@ class Engine:
             if close:
                 status = CLARIFY
         entry = self.kb.entries[best.entry_id] if best is not None and status != NO_MATCH else None
+
         candidates: tuple[Candidate, ...] = ()
         if status == CLARIFY:
             top = [
@@ -160,7 +163,13 @@ class Engine:
                 Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
                 for r in top[: s.max_candidates]
             )
-        elif ranked:
+        elif status == NO_MATCH:
+            # Not a guess: the entries a fired rule is about, offered as further reading.
+            candidates = tuple(
+                Candidate(eid, self.kb.entries[eid].title, 0.0)
+                for eid in outcome.entries[: s.max_candidates]
+            )
+        else:
             candidates = tuple(
                 Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
                 for r in ranked[: s.max_candidates]

@@ -83,6 +83,7 @@ class Rule:
     why: str
     cases: tuple[RuleCase, ...]
     advice: str = ""
+    entries: tuple[str, ...] = ()  # the entries this rule is about: they rank higher when it fires
 
 
 @dataclass(frozen=True)
@@ -501,6 +502,7 @@ def _load_rules(
                 sources=_str_list(raw.get("sources", [])) or (),
                 why=str(raw.get("why", "")),
                 advice=str(raw.get("advice", "")),
+                entries=_str_list(raw.get("entries", [])) or (),
                 cases=tuple(cases),
             )
         )
@@ -583,13 +585,17 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                     line,
                     f"règle « {rule.id} » : remplace une règle inconnue « {other} »",
                 )
-    for eid in _entry_refs_in_rules(rules_text):
-        if eid not in entries:
-            col.add(
-                rules_path,
-                _line_of(rules_text, eid),
-                f"la règle nomme une fiche inconnue « {eid} »",
-            )
+    search_from = 1
+    for rule in rules:
+        line = _line_of(rules_text, f'id = "{rule.id}"', search_from)
+        search_from = line + 1
+        for eid in rule.entries:
+            if eid not in entries:
+                col.add(
+                    rules_path,
+                    _line_of(rules_text, f'"{eid}"', line),
+                    f"règle « {rule.id} » : nomme une fiche inconnue « {eid} »",
+                )
     if col.problems:
         raise KnowledgeError(col.problems)
     return KnowledgeBase(
@@ -602,10 +608,3 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         rules=rules,
         directory=str(root),
     )
-
-
-_ENTRY_REF = re.compile(r"^\s*entry\s*=\s*\"([^\"]+)\"", re.MULTILINE)
-
-
-def _entry_refs_in_rules(text: str) -> list[str]:
-    return _ENTRY_REF.findall(text)

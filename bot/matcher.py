@@ -174,8 +174,9 @@ class Matcher:
         raw.sort(key=lambda r: (-r[1], self.entry_ids[r[0]]))
         unknown = sum(self.unknown_idf for t in q if t not in self.idf) / wq
         scored: list[Scored] = []
-        for i, (e, score, dice, coverage, fuzzy, matched) in enumerate(raw[:limit]):
-            best_other = raw[1][1] if i == 0 and len(raw) > 1 else (raw[0][1] if i else 0.0)
+        top2 = [*sorted((r[1] for r in raw), reverse=True)[:2], 0.0]
+        for e, score, dice, coverage, fuzzy, matched in raw[:limit]:
+            best_other = top2[1] if score >= top2[0] else top2[0]
             margin = score - best_other
             conf = self.calibration.confidence(score, margin, matched, unknown, float(practical))
             scored.append(

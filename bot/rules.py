@@ -24,6 +24,11 @@ class RuleOutcome:
         return any(r.escalate for r in self.fired)
 
     @property
+    def entries(self) -> tuple[str, ...]:
+        """Entries named by the fired rules, highest priority first."""
+        return tuple(dict.fromkeys(e for r in self.fired for e in r.entries))
+
+    @property
     def source_ids(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s for r in self.fired for s in r.sources))
 

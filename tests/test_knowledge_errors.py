@@ -395,14 +395,12 @@ def test_thesaurus_term_in_two_groups_is_refused(kb_dir: Path) -> None:
 
 
 def test_rule_naming_unknown_entry(kb_dir: Path) -> None:
-    text = replace_once(
-        kb_dir, "rules.toml", 'id = "requisition"\n', 'id = "requisition"\nentry = "nope"\n'
-    )
+    text = replace_once(kb_dir, "rules.toml", 'entries = ["requisition-opj"]', 'entries = ["nope"]')
     assert_problem(
         problems_of(kb_dir),
         "rules.toml",
-        line_of(text, 'entry = "nope"'),
-        "la règle nomme une fiche inconnue « nope »",
+        line_of(text, 'entries = ["nope"]'),
+        "nomme une fiche inconnue « nope »",
     )
 
 
