@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint ask eval bench clean
+.PHONY: test lint run ask eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,14 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# With no CONFIG: a throwaway local Synapse, the bot, and a terminal chat in an encrypted DM.
+run: $(STAMP)
+ifdef CONFIG
+	$(BIN)/repere --config "$(CONFIG)" run
+else
+	$(BIN)/repere demo
+endif
 
 ask: $(STAMP)
 	$(BIN)/repere ask "$(Q)"

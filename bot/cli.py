@@ -167,6 +167,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.logsafe import setup_logging
+    from bot.runner import run_bot
+
+    config = _config(args)
+    setup_logging()
+    return asyncio.run(run_bot(config))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+    from bot.logsafe import setup_logging
+
+    setup_logging("WARNING")
+    return run_demo()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="repere", description="Repère : secret professionnel et partage d'informations."
@@ -198,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = kb_sub.add_parser("calibrate", help="ajuster le modèle de confiance sur le jeu de dev")
     cal.set_defaults(func=cmd_kb_calibrate)
+
+    run = sub.add_parser("run", help="lancer le robot Matrix (--config obligatoire)")
+    run.set_defaults(func=cmd_run)
+    demo = sub.add_parser(
+        "demo", help="démonstration locale : Synapse jetable, robot et discussion"
+    )
+    demo.set_defaults(func=cmd_demo)
 
     bench = sub.add_parser("bench", help="mesurer la vitesse de chaque étape")
     bench.add_argument(

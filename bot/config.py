@@ -19,11 +19,48 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class MatrixSettings:
+    homeserver: str
+    user_id: str
+    password: str | None = field(default=None, repr=False)
+    access_token: str | None = field(default=None, repr=False)
+    device_name: str = "Repère"
+
+    @property
+    def server_name(self) -> str:
+        return self.user_id.split(":", 1)[1]
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    data_dir: Path | None = None
+    respond_in_groups: str = "mention"  # or "all"
+    allowed_servers: tuple[str, ...] = ()  # empty: the bot's own server only
+    catch_up_minutes: float = 10.0
+    # Messages longer than this are cut before any processing (a question is a few lines).
+    max_message_chars: int = 4000
+    # Per-sender flood limit, in memory only.
+    rate_limit_per_minute: int = 12
+    admin_room: str | None = None
+
+
+@dataclass(frozen=True)
+class Roles:
+    supervisors: frozenset[str] = frozenset()
+    admins: frozenset[str] = frozenset()
+    # Room moderators (power level >= 50) are NOT supervisors unless this is set: on Tchap the
+    # creator of any room gets power level 100, so power levels say nothing about who is a cadre.
+    moderators_are_supervisors: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     path: str | None = None
     knowledge_dir: Path | None = None
     engine: EngineSettings = field(default_factory=EngineSettings)
-    raw: dict[str, Any] = field(default_factory=dict)
+    matrix: MatrixSettings | None = None
+    bot: BotSettings = field(default_factory=BotSettings)
+    roles: Roles = field(default_factory=Roles)
 
 
 def _unit_float(file: str, key: str, value: Any) -> float:
@@ -99,16 +136,170 @@ def load_config(path: Path | str | None) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, "-", f"syntaxe TOML invalide ({exc})") from exc
+    unknown = set(raw) - {"engine", "bot", "matrix", "roles"}
+    if unknown:
+        raise ConfigError(
+            file, sorted(unknown)[0], "section inconnue (attendu : bot, engine, matrix, roles)"
+        )
+    base = Path(path).parent
     engine = _engine_settings(file, raw.get("engine", {}))
-    bot = raw.get("bot", {})
-    if not isinstance(bot, dict):
-        raise ConfigError(file, "bot", "une section [bot] est attendue")
-    kdir = bot.get("knowledge_dir")
-    knowledge_dir: Path | None = None
-    if kdir is not None:
-        if not isinstance(kdir, str) or not kdir:
-            raise ConfigError(file, "bot.knowledge_dir", "un chemin de dossier (texte) est attendu")
-        knowledge_dir = (Path(path).parent / kdir).resolve()
-        if not knowledge_dir.is_dir():
-            raise ConfigError(file, "bot.knowledge_dir", f"dossier introuvable : {knowledge_dir}")
-    return Config(path=file, knowledge_dir=knowledge_dir, engine=engine, raw=raw)
+    bot = _table(file, "bot", raw)
+    knowledge_dir = _dir(file, "bot.knowledge_dir", bot.pop("knowledge_dir", None), base, True)
+    return Config(
+        path=file,
+        knowledge_dir=knowledge_dir,
+        engine=engine,
+        matrix=_matrix(file, raw) if "matrix" in raw else None,
+        bot=_bot(file, bot, base),
+        roles=_roles(file, _table(file, "roles", raw)),
+    )
+
+
+def _table(file: str, name: str, raw: dict[str, Any]) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(file, name, f"une section [{name}] est attendue")
+    return dict(value)
+
+
+def _str(file: str, key: str, value: Any, what: str = "un texte non vide") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(file, key, f"{what} est attendu (reçu : {value!r})")
+    return value.strip()
+
+
+def _dir(file: str, key: str, value: Any, base: Path, must_exist: bool) -> Path | None:
+    if value is None:
+        return None
+    path = (base / _str(file, key, value, "un chemin de dossier")).resolve()
+    if must_exist and not path.is_dir():
+        raise ConfigError(file, key, f"dossier introuvable : {path}")
+    return path
+
+
+def _user_id(file: str, key: str, value: Any) -> str:
+    uid = _str(file, key, value, "un identifiant Matrix (@nom:serveur)")
+    if not uid.startswith("@") or ":" not in uid:
+        raise ConfigError(
+            file,
+            key,
+            f"un identifiant Matrix de la forme @nom:serveur est attendu (reçu : {uid!r})",
+        )
+    return uid
+
+
+def _check_keys(file: str, section: str, table: dict[str, Any], known: set[str]) -> None:
+    for key in table:
+        if key not in known:
+            raise ConfigError(
+                file, f"{section}.{key}", f"clé inconnue (attendu : {', '.join(sorted(known))})"
+            )
+
+
+def _matrix(file: str, raw: dict[str, Any]) -> MatrixSettings:
+    import os
+
+    m = _table(file, "matrix", raw)
+    _check_keys(
+        file, "matrix", m, {"homeserver", "user_id", "password", "access_token", "device_name"}
+    )
+    homeserver = _str(file, "matrix.homeserver", m.get("homeserver"), "une URL (https://…)")
+    if not homeserver.startswith(("https://", "http://")):
+        raise ConfigError(
+            file,
+            "matrix.homeserver",
+            f"une URL commençant par https:// est attendue (reçu : {homeserver!r})",
+        )
+    user_id = _user_id(file, "matrix.user_id", m.get("user_id"))
+    password = os.environ.get("REPERE_PASSWORD") or m.get("password")
+    token = os.environ.get("REPERE_ACCESS_TOKEN") or m.get("access_token")
+    for key, value in (("password", password), ("access_token", token)):
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(file, f"matrix.{key}", "un texte est attendu")
+    device_name = _str(file, "matrix.device_name", m.get("device_name", "Repère"))
+    return MatrixSettings(
+        homeserver.rstrip("/"), user_id, password or None, token or None, device_name
+    )
+
+
+def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
+    _check_keys(
+        file, "bot", b,
+        {"data_dir", "respond_in_groups", "allowed_servers", "catch_up_minutes",
+         "max_message_chars", "rate_limit_per_minute", "admin_room"},
+    )  # fmt: skip
+    respond = b.get("respond_in_groups", "mention")
+    if respond not in ("mention", "all"):
+        raise ConfigError(
+            file,
+            "bot.respond_in_groups",
+            f"« mention » ou « all » est attendu (reçu : {respond!r})",
+        )
+    servers = b.get("allowed_servers", [])
+    if not isinstance(servers, list) or not all(isinstance(x, str) and x for x in servers):
+        raise ConfigError(
+            file,
+            "bot.allowed_servers",
+            'une liste de noms de serveurs est attendue, par ex. ["agent.tchap.gouv.fr"]',
+        )
+    catch_up = _number(file, "bot.catch_up_minutes", b.get("catch_up_minutes", 10))
+    if not 0 <= catch_up <= 24 * 60:
+        raise ConfigError(
+            file, "bot.catch_up_minutes", "un nombre de minutes entre 0 et 1440 est attendu"
+        )
+    ints = {}
+    for key, default, lo, hi in (
+        ("max_message_chars", 4000, 100, 100_000),
+        ("rate_limit_per_minute", 12, 1, 1000),
+    ):
+        value = b.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise ConfigError(
+                file, f"bot.{key}", f"un entier entre {lo} et {hi} est attendu (reçu : {value!r})"
+            )
+        ints[key] = value
+    admin_room = b.get("admin_room")
+    if admin_room is not None:
+        admin_room = _str(
+            file, "bot.admin_room", admin_room, "un identifiant de salon (!xxx:serveur)"
+        )
+    return BotSettings(
+        data_dir=_dir(file, "bot.data_dir", b.get("data_dir"), base, False),
+        respond_in_groups=respond,
+        allowed_servers=tuple(servers),
+        catch_up_minutes=catch_up,
+        max_message_chars=ints["max_message_chars"],
+        rate_limit_per_minute=ints["rate_limit_per_minute"],
+        admin_room=admin_room,
+    )
+
+
+def _roles(file: str, r: dict[str, Any]) -> Roles:
+    _check_keys(file, "roles", r, {"supervisors", "admins", "moderators_are_supervisors"})
+    lists = {}
+    for key in ("supervisors", "admins"):
+        value = r.get(key, [])
+        if not isinstance(value, list):
+            raise ConfigError(file, f"roles.{key}", "une liste d'identifiants Matrix est attendue")
+        lists[key] = frozenset(_user_id(file, f"roles.{key}", v) for v in value)
+    moderators = r.get("moderators_are_supervisors", False)
+    if not isinstance(moderators, bool):
+        raise ConfigError(file, "roles.moderators_are_supervisors", "true ou false est attendu")
+    return Roles(lists["supervisors"], lists["admins"], moderators)
+
+
+def require_matrix(config: Config) -> tuple[MatrixSettings, Path]:
+    """The settings `repere run` cannot do without."""
+    file = config.path or "(pas de fichier)"
+    if config.matrix is None:
+        raise ConfigError(
+            file, "matrix", "une section [matrix] (homeserver, user_id, password) est attendue"
+        )
+    if config.bot.data_dir is None:
+        raise ConfigError(file, "bot.data_dir", "un dossier de données (data_dir) est attendu")
+    if not config.matrix.password and not config.matrix.access_token:
+        raise ConfigError(
+            file, "matrix.password",
+            "un mot de passe (ou access_token, ou la variable REPERE_PASSWORD) est attendu pour la première connexion",
+        )  # fmt: skip
+    return config.matrix, config.bot.data_dir

@@ -211,3 +211,19 @@ class Engine:
             trace=tuple(trace),
             advice=tuple(r.advice for r in outcome.fired if r.advice),
         )
+
+    def answer_entry(self, entry_id: str) -> Answer:
+        """The answer for an entry the user picked after a clarification."""
+        entry = self.kb.entries[entry_id]
+        return Answer(
+            status=ANSWERED,
+            entry_id=entry.id,
+            confidence=1.0,
+            escalate=entry.escalate,
+            decision=entry.decision,
+            rules=(),
+            sources=tuple(self.kb.sources[sid] for sid in entry.sources),
+            personal_data=(),
+            candidates=(),
+            trace=(f"Fiche choisie parmi les propositions : « {entry.id} »",),
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -142,16 +142,36 @@ class Renderer:
 
     def render(self, answer: Answer, guidance: Sequence[Guidance] = ()) -> Reply:
         name = {ANSWERED: "answer", CLARIFY: "clarify"}.get(answer.status, "no_match")
-        ctx = self._context(answer, guidance)
+        return self._both(name, self._context(answer, guidance))
+
+    def render_sources(self, entry_id: str) -> Reply:
+        """`!sources <fiche>`: the texts an entry cites, or the closest ids when unknown."""
+        from rapidfuzz import process
+
+        entry = self.kb.entries.get(entry_id.strip().lower())
+        close: list[str] = []
+        if entry is None and entry_id.strip():
+            close = [m[0] for m in process.extract(entry_id, list(self.kb.entries), limit=3)]
+        ctx = {
+            "entry": entry,
+            "asked": entry_id.strip(),
+            "close": close,
+            "sources": [self.kb.sources[s] for s in entry.sources] if entry else [],
+            "checked": self.kb.checked,
+        }
+        return self._both("sources", ctx)
+
+    def render_trace(self, trace: Sequence[str] | None) -> Reply:
+        """`!pourquoi`: how the last answer here was chosen (facts, rules, scores; no user text)."""
+        return self._both("trace", {"trace": list(trace or ())})
+
+    def _both(self, name: str, ctx: Mapping[str, object]) -> Reply:
         text = self.text_env.get_template(f"{name}.txt.j2").render(ctx)
         body_html = self.html_env.get_template(f"{name}.html.j2").render(ctx)
         return Reply(_tidy(text), sanitize_html(body_html).strip())
 
     def render_help(self) -> Reply:
-        ctx = {"checked": self.kb.checked, "count": len(self.kb.entries)}
-        text = self.text_env.get_template("help.txt.j2").render(ctx)
-        body_html = self.html_env.get_template("help.html.j2").render(ctx)
-        return Reply(_tidy(text), sanitize_html(body_html).strip())
+        return self._both("help", {"checked": self.kb.checked, "count": len(self.kb.entries)})
 
 
 def _tidy(text: str) -> str:

@@ -1,0 +1,553 @@
+"""The Matrix shell around the engine: login, sync, rooms, commands, replies.
+
+Data flows one way: event -> question -> engine -> answer -> template -> send. Each event is
+handled in its own task so a slow handler never stalls the sync; the sync position is saved
+only once every event of a batch has been handled, so a crash re-delivers, never loses, and
+the `answered` markers plus send transaction ids derived from the question make sure nothing
+is answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginResponse,
+    MatrixRoom,
+    MegolmEvent,
+    ReactionEvent,
+    RoomMemberEvent,
+    RoomMessage,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncError,
+    SyncResponse,
+    WhoamiResponse,
+)
+from nio.exceptions import EncryptionError, LocalProtocolError
+
+from bot.commands import Command, parse_choice, parse_command
+from bot.config import Config, MatrixSettings
+from bot.crosssign import CrossSigningError, ensure_cross_signing
+from bot.engine import CLARIFY, Answer, Engine
+from bot.messages import (
+    is_edit,
+    mentions_user,
+    notice_content,
+    reply_content,
+    strip_mention,
+    thread_root,
+)
+from bot.ratelimit import RateLimiter
+from bot.render import Renderer, Reply
+from bot.store import Store, event_hash
+
+log = logging.getLogger("repere.matrix")
+
+SYNC_FILTER = {"room": {"timeline": {"limit": 50}, "state": {"lazy_load_members": False}}}
+SEND_TIMEOUT_S = 10.0
+SYNC_LONGPOLL_MS = 30_000
+# How long an undecryptable message waits for its key before the sender is told.
+DECRYPT_GRACE_S = 20.0
+SHUTDOWN_GRACE_S = 8.0
+SEEN_CACHE = 5000
+
+
+def _txn_id(event_id: str, kind: str = "reply") -> str:
+    """Same question, same transaction id: a resend after a crash is dropped by the homeserver."""
+    return f"repere-{kind}-{hashlib.sha256(event_id.encode()).hexdigest()[:40]}"
+
+
+@dataclass
+class Pending:
+    """A clarification waiting for the user's choice (memory only)."""
+
+    candidates: tuple[str, ...]
+    question_event_id: str
+    direct: bool
+    root: str | None
+    asked_at: float
+
+
+class ReplyBot:
+    def __init__(
+        self,
+        config: Config,
+        matrix: MatrixSettings,
+        data_dir: Path,
+        engine: Engine,
+        store: Store,
+    ) -> None:
+        self.config = config
+        self.matrix = matrix
+        self.data_dir = data_dir
+        self.engine = engine
+        self.renderer = Renderer(engine.kb)
+        self.store = store
+        self.settings = config.bot
+        crypto = data_dir / "crypto"
+        crypto.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.client = AsyncClient(
+            matrix.homeserver,
+            matrix.user_id,
+            store_path=str(crypto),
+            config=AsyncClientConfig(
+                encryption_enabled=True,
+                store_sync_tokens=False,
+                # nio retries a failed request after up to this long; answers resume only then.
+                max_timeout_retry_wait_time=2.0,
+                request_timeout=45,
+            ),
+        )
+        self.started_at = time.time()
+        self.first_start = False
+        self.limiter = RateLimiter(config.bot.rate_limit_per_minute)
+        self.stopping = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._batch: list[asyncio.Task[None]] = []
+        self._commits: asyncio.Queue[tuple[str, list[asyncio.Task[None]]]] = asyncio.Queue()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._pending: dict[tuple[str, str | None, str], Pending] = {}
+        self._pending_by_notice: dict[str, tuple[str, str | None, str]] = {}
+        self._last_trace: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        self._invites_handled: set[str] = set()
+        self.display_name: str | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def credentials_path(self) -> Path:
+        return self.data_dir / "credentials.json"
+
+    async def login(self) -> None:
+        """Restore the saved session, or log in once and save it (0600): one device, always."""
+        creds = self.credentials_path
+        if creds.exists():
+            saved = json.loads(creds.read_text())
+            if saved.get("user_id") != self.matrix.user_id:
+                raise RuntimeError(
+                    f"{creds} appartient à un autre compte : supprimez data_dir ou corrigez user_id"
+                )
+            self.client.restore_login(saved["user_id"], saved["device_id"], saved["access_token"])
+            return
+        if self.matrix.access_token:
+            self.client.access_token = self.matrix.access_token
+            who = await self.client.whoami()
+            if not isinstance(who, WhoamiResponse) or not who.device_id:
+                raise RuntimeError("le jeton d'accès (access_token) est refusé par le serveur")
+            self.client.restore_login(who.user_id, who.device_id, self.matrix.access_token)
+        else:
+            resp = await self.client.login(
+                self.matrix.password, device_name=self.matrix.device_name
+            )
+            if not isinstance(resp, LoginResponse):
+                raise RuntimeError(
+                    f"connexion refusée par le serveur : {getattr(resp, 'status_code', '')}"
+                )
+        payload = json.dumps(
+            {
+                "homeserver": self.matrix.homeserver,
+                "user_id": self.client.user_id,
+                "device_id": self.client.device_id,
+                "access_token": self.client.access_token,
+            }
+        )
+        fd = os.open(creds, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(payload)
+
+    async def setup(self) -> None:
+        await self.login()
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        try:
+            await ensure_cross_signing(
+                self.matrix.homeserver,
+                self.matrix.user_id,
+                str(self.client.device_id),
+                str(self.client.access_token),
+                self.matrix.password,
+                self.data_dir / "cross_signing_keys.json",
+            )
+        except CrossSigningError as exc:
+            # Still usable: clients show the device as unverified until this succeeds.
+            log.warning("cross-signing not done: %s", exc)
+        profile = await self.client.get_displayname(self.matrix.user_id)
+        self.display_name = getattr(profile, "displayname", None)
+        self.first_start = await self.store.get_meta("sync_token") is None
+        for cls, cb in (
+            (RoomMessage, self._on_message),
+            (MegolmEvent, self._on_undecryptable),
+            (InviteMemberEvent, self._on_invite),
+            (RoomMemberEvent, self._on_member),
+            (ReactionEvent, self._on_reaction),
+        ):
+            self.client.add_event_callback(cb, cls)
+
+    async def run(self) -> None:
+        """Sync until `stop()`; then finish in-flight answers and save the position."""
+        committer = asyncio.create_task(self._committer())
+        token = await self.store.get_meta("sync_token")
+        first = True
+        failures = 0
+        while not self.stopping.is_set():
+            try:
+                sync = asyncio.ensure_future(
+                    self.client.sync(
+                        timeout=0 if first else SYNC_LONGPOLL_MS,
+                        sync_filter=SYNC_FILTER,
+                        since=self.client.next_batch or token,
+                        full_state=True if first else None,
+                    )
+                )
+                stop = asyncio.ensure_future(self.stopping.wait())
+                done, _ = await asyncio.wait(
+                    {sync, stop},
+                    timeout=SYNC_LONGPOLL_MS / 1000 + 20,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                stop.cancel()
+                if sync not in done:
+                    sync.cancel()
+                    continue
+                resp = sync.result()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                log.warning("sync failed (%s), retry %d", type(exc).__name__, failures)
+                await asyncio.sleep(min(2.0, 0.2 * failures))
+                continue
+            if isinstance(resp, SyncError) or not isinstance(resp, SyncResponse):
+                failures += 1
+                await asyncio.sleep(min(2.0, 0.2 * failures))
+                continue
+            failures = 0
+            first = False
+            batch, self._batch = self._batch, []
+            self._commits.put_nowait((resp.next_batch, batch))
+            await self._housekeeping()
+        await self._shutdown(committer)
+
+    async def _housekeeping(self) -> None:
+        try:
+            if self.client.outgoing_to_device_messages:
+                await asyncio.wait_for(self.client.send_to_device_messages(), SEND_TIMEOUT_S)
+            if self.client.should_upload_keys:
+                await asyncio.wait_for(self.client.keys_upload(), SEND_TIMEOUT_S)
+            if self.client.should_query_keys:
+                await asyncio.wait_for(self.client.keys_query(), SEND_TIMEOUT_S)
+            if self.client.should_claim_keys:
+                users = self.client.get_users_for_key_claiming()
+                await asyncio.wait_for(self.client.keys_claim(users), SEND_TIMEOUT_S)
+        except (TimeoutError, LocalProtocolError) as exc:
+            log.warning("key housekeeping postponed (%s)", type(exc).__name__)
+        self.limiter.forget_idle(time.time())
+
+    async def _committer(self) -> None:
+        while True:
+            token, tasks = await self._commits.get()
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+            await self.store.set_meta("sync_token", token)
+            self._commits.task_done()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    async def _shutdown(self, committer: asyncio.Task[None]) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=SHUTDOWN_GRACE_S)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._commits.join(), 1.0)
+        committer.cancel()
+        await self.client.close()
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        self._batch.append(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("handler failed: %s", type(task.exception()).__name__)
+
+    # --- filters ---------------------------------------------------------------------------
+
+    def _first_time(self, event_id: str) -> bool:
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > SEEN_CACHE:
+            self._seen.popitem(last=False)
+        return True
+
+    def _fresh(self, server_ts_ms: int) -> bool:
+        """Young enough to answer: never history on a first start, else within catch-up."""
+        ts = server_ts_ms / 1000
+        if self.first_start and ts < self.started_at - 2:
+            return False
+        return time.time() - ts <= self.settings.catch_up_minutes * 60
+
+    def is_direct(self, room: MatrixRoom) -> bool:
+        # Tchap direct rooms have exactly two members, joined or invited.
+        return len(room.users) == 2
+
+    # --- event callbacks (quick; the work goes to a task) -----------------------------------
+
+    async def _on_message(self, room: MatrixRoom, event: RoomMessage) -> None:
+        if event.sender == self.client.user_id or isinstance(event, RoomMessageNotice):
+            return
+        if not self._first_time(event.event_id) or not self._fresh(event.server_timestamp):
+            return
+        self._spawn(self._handle_message(room, event))
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        if event.sender == self.client.user_id:
+            return
+        if not self._first_time(event.event_id) or not self._fresh(event.server_timestamp):
+            return
+        self._spawn(self._handle_undecryptable(room, event))
+
+    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if event.state_key != self.client.user_id or event.membership != "invite":
+            return
+        if room.room_id in self._invites_handled:
+            return
+        self._invites_handled.add(room.room_id)
+        self._spawn(self._handle_invite(room.room_id, event.sender))
+
+    async def _on_member(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
+        if event.membership in ("leave", "ban") and event.state_key != self.client.user_id:
+            others = [u for u in room.users if u != self.client.user_id]
+            if not others and room.room_id in self.client.rooms:
+                self._spawn(self._leave(room.room_id))
+
+    async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        key = self._pending_by_notice.get(event.reacts_to)
+        if key is None or event.sender != key[2] or not self._first_time(event.event_id):
+            return
+        pending = self._pending.get(key)
+        choice = parse_choice(event.key, len(pending.candidates)) if pending else None
+        if pending is not None and choice is not None:
+            self._spawn(self._answer_choice(room, event.event_id, key, pending, choice))
+
+    # --- handlers --------------------------------------------------------------------------
+
+    async def _handle_invite(self, room_id: str, inviter: str) -> None:
+        server = inviter.split(":", 1)[-1]
+        allowed = self.settings.allowed_servers or (self.matrix.server_name,)
+        if server in allowed:
+            resp = await self.client.join(room_id)
+            log.info("joined a room" if not isinstance(resp, JoinError) else "join failed")
+        else:
+            await self.client.room_leave(room_id)
+            log.info("declined an invite from a server not allowed")
+
+    async def _leave(self, room_id: str) -> None:
+        await self.client.room_leave(room_id)
+        log.info("left a room where the bot was alone")
+
+    async def _handle_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        if await self.store.was_answered(event.event_id):
+            return
+        # LocalProtocolError: the key for this session was already requested.
+        with contextlib.suppress(LocalProtocolError):
+            await self.client.request_room_key(event)
+        deadline = time.monotonic() + DECRYPT_GRACE_S
+        while time.monotonic() < deadline and not self.stopping.is_set():
+            await asyncio.sleep(1.0)
+            try:
+                decrypted = self.client.decrypt_event(event)
+            except EncryptionError:
+                continue
+            if isinstance(decrypted, RoomMessage):
+                await self._handle_message(room, decrypted)
+            return
+        if not self._fresh(event.server_timestamp):
+            return
+        direct = self.is_direct(room)
+        text = (
+            "Je n'ai pas pu lire votre message : il est chiffré et la clé ne m'est pas parvenue. "
+            "Pouvez-vous le renvoyer ?"
+        )
+        content = reply_content(
+            Reply(text, f"<p>{text}</p>"), event.event_id, direct=direct,
+            root=thread_root(event.source.get("content", {})), sender=event.sender,
+        )  # fmt: skip
+        await self._send(room.room_id, event.event_id, content)
+
+    async def _handle_message(self, room: MatrixRoom, event: RoomMessage) -> None:
+        content = event.source.get("content", {})
+        if not isinstance(content, dict) or is_edit(content):
+            return
+        body = content.get("body")
+        if not isinstance(event, RoomMessageText) or not isinstance(body, str):
+            return
+        if await self.store.was_answered(event.event_id):
+            return
+        body = body[: self.settings.max_message_chars]
+        direct = self.is_direct(room)
+        root = thread_root(content)
+        sender = event.sender
+        thread_key = root if (root or not direct) else None
+        pending_key = (room.room_id, thread_key, sender)
+        pending = self._pending.get(pending_key)
+        command = parse_command(body)
+        addressed = (
+            direct
+            or command is not None
+            or self.settings.respond_in_groups == "all"
+            or mentions_user(content, self.matrix.user_id, self.display_name)
+            or pending is not None
+        )
+        if not addressed:
+            return
+        now = time.time()
+        if not self.limiter.allow(sender, now):
+            if self.limiter.should_warn(sender, now):
+                text = "Vous envoyez beaucoup de messages : je reprendrai dans une minute."
+                await self._send(
+                    room.room_id, event.event_id,
+                    reply_content(Reply(text, f"<p>{text}</p>"), event.event_id, direct=direct, root=root, sender=sender),
+                )  # fmt: skip
+            log.info("rate limited")
+            return
+        question = strip_mention(body, self.matrix.user_id, self.display_name)
+        if pending is not None and command is None:
+            choice = parse_choice(question, len(pending.candidates))
+            if choice is not None:
+                await self._answer_choice(room, event.event_id, pending_key, pending, choice)
+                return
+        await self._typing(room.room_id, True)
+        started = time.perf_counter()
+        answer: Answer | None = None
+        if command is not None:
+            reply = self._command_reply(command, room.room_id, thread_key)
+        else:
+            answer = self.engine.answer(question)
+            reply = self.renderer.render(answer)
+        sent = await self._send(
+            room.room_id,
+            event.event_id,
+            reply_content(reply, event.event_id, direct=direct, root=root, sender=sender),
+        )
+        await self._typing(room.room_id, False)
+        if answer is not None:
+            reply_root = root or (None if direct else event.event_id)
+            key = reply_root if (reply_root or not direct) else None
+            self._last_trace[(room.room_id, key)] = answer.trace
+            if answer.status == CLARIFY and sent is not None:
+                self._pending.pop(pending_key, None)
+                new_key = (room.room_id, key, sender)
+                self._pending[new_key] = Pending(
+                    tuple(c.entry_id for c in answer.candidates),
+                    event.event_id,
+                    direct,
+                    reply_root,
+                    now,
+                )
+                self._pending_by_notice[sent] = new_key
+            else:
+                self._pending.pop(pending_key, None)
+            log.info(
+                "answered status=%s entry=%s escalate=%s ms=%.0f",
+                answer.status, answer.entry_id, answer.escalate, (time.perf_counter() - started) * 1000,
+            )  # fmt: skip
+
+    async def _answer_choice(
+        self,
+        room: MatrixRoom,
+        trigger_event_id: str,
+        key: tuple[str, str | None, str],
+        pending: Pending,
+        choice: int,
+    ) -> None:
+        entry_id = pending.candidates[choice - 1]
+        answer = self.engine.answer_entry(entry_id)
+        reply = self.renderer.render(answer)
+        self._pending.pop(key, None)
+        self._last_trace[(room.room_id, key[1])] = answer.trace
+        await self._send(
+            room.room_id,
+            trigger_event_id,
+            reply_content(
+                reply, trigger_event_id, direct=pending.direct, root=pending.root, sender=key[2]
+            ),
+        )
+        log.info("clarification answered entry=%s", entry_id)
+
+    def _command_reply(self, command: Command, room_id: str, thread_key: str | None) -> Reply:
+        if command.name == "sources":
+            return self.renderer.render_sources(command.argument)
+        if command.name == "pourquoi":
+            trace = self._last_trace.get((room_id, thread_key))
+            return self.renderer.render_trace(trace)
+        return self.renderer.render_help()
+
+    # --- sending ---------------------------------------------------------------------------
+
+    async def _typing(self, room_id: str, on: bool) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.client.room_typing(room_id, on, timeout=10_000), 2.0)
+
+    async def _send(
+        self, room_id: str, question_event_id: str, content: dict[str, Any]
+    ) -> str | None:
+        """Send with a transaction id derived from the question, retrying through outages."""
+        txn = _txn_id(question_event_id)
+        deadline = time.time() + max(self.settings.catch_up_minutes * 60, 60)
+        attempt = 0
+        while time.time() < deadline:
+            attempt += 1
+            try:
+                resp = await asyncio.wait_for(
+                    self.client.room_send(
+                        room_id,
+                        "m.room.message",
+                        content,
+                        tx_id=txn,
+                        ignore_unverified_devices=True,
+                    ),
+                    SEND_TIMEOUT_S,
+                )
+            except (TimeoutError, OSError) as exc:
+                log.warning("send attempt %d failed (%s)", attempt, type(exc).__name__)
+            except LocalProtocolError:
+                log.warning("send failed: room unknown to the client")
+                return None
+            else:
+                if isinstance(resp, RoomSendResponse):
+                    await self.store.mark_answered(question_event_id)
+                    log.debug("sent reply to %s", event_hash(question_event_id)[:12])
+                    return resp.event_id
+                log.warning(
+                    "send attempt %d refused (%s)", attempt, getattr(resp, "status_code", "?")
+                )
+            if self.stopping.is_set() and attempt >= 3:
+                return None
+            await asyncio.sleep(min(2.0, 0.25 * attempt))
+        return None
+
+    async def send_notice(self, room_id: str, text: str, html: str | None = None) -> None:
+        await self.client.room_send(
+            room_id, "m.room.message", notice_content(text, html), ignore_unverified_devices=True
+        )
