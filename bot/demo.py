@@ -106,12 +106,19 @@ class ChatUser:
 
     async def _on_notice(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
         content = event.source.get("content", {})
-        self.notices.append({"room_id": room.room_id, "event_id": event.event_id, **content})
+        notice = {
+            "room_id": room.room_id,
+            "event_id": event.event_id,
+            "sender": event.sender,
+            "encrypted": event.decrypted,
+            **content,
+        }
+        self.notices.append(notice)
         rel = content.get("m.relates_to", {})
         target = rel.get("m.in_reply_to", {}).get("event_id")
         fut = self.replies.get(target) if target else None
         if fut is not None and not fut.done():
-            fut.set_result({"event_id": event.event_id, **content})
+            fut.set_result(notice)
 
     async def open_dm(self, bot_user_id: str, timeout: float = 60.0) -> str:
         resp = await self.client.room_create(

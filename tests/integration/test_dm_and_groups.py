@@ -1,0 +1,161 @@
+"""Conversations with the bot on a real homeserver, in encrypted rooms."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from typing import Any
+
+from signedjson.key import decode_verify_key_bytes
+from signedjson.sign import verify_signed_json
+from unpaddedbase64 import decode_base64
+
+from bot.homeserver import Homeserver
+from tests.integration.conftest import run, started_user
+
+REFERENCE = "Puis-je donner l'adresse d'un usager à l'OPJ ?"
+
+
+def test_dm_answer_is_a_threadless_rich_reply_notice(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot()
+    account, store = make_user()
+
+    async def scenario() -> dict[str, Any]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            assert user.client.rooms[room].encrypted
+            question = await user.send(room, REFERENCE)
+            reply = await user.reply_to(question)
+            reply["question"] = question
+            return reply
+        finally:
+            await user.stop()
+
+    reply = run(scenario())
+    assert reply["msgtype"] == "m.notice"
+    assert reply["encrypted"] is True
+    assert reply["m.relates_to"] == {"m.in_reply_to": {"event_id": reply["question"]}}
+    assert "m.mentions" in reply
+    body, html = reply["body"], reply["formatted_body"]
+    assert "60-1" in body and "226-13" in body and "3 750 €" in body and "hiérarchie" in body
+    assert "<strong>" in html and reply["format"] == "org.matrix.custom.html"
+    # No reply fallback quoting the question.
+    assert REFERENCE not in body and "> <@" not in body
+
+
+def test_group_silence_then_threaded_answer_on_mention(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot()
+    (a, a_store), (b, _) = make_user(), make_user()
+
+    async def scenario() -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+        user = await started_user(homeserver, a, a_store)
+        try:
+            resp = await user.client.room_create(
+                name="équipe", invite=[b.user_id, bot.account.user_id]
+            )
+            room = resp.room_id
+            await user.wait_member(room, bot.account.user_id)
+            plain = await user.send(room, "quelqu'un sait si l'OPJ peut avoir l'adresse ?")
+            await asyncio.sleep(6)
+            silent = [n for n in user.notices if n["room_id"] == room]
+            mention = await user.send(
+                room,
+                f"{bot.account.user_id} que puis-je dire en CLSPD ?",
+                {"m.mentions": {"user_ids": [bot.account.user_id]}},
+            )
+            reply = await user.reply_to(mention)
+            assert plain not in user.replies or not user.replies[plain].done()
+            return silent, reply, mention
+        finally:
+            await user.stop()
+
+    silent, reply, mention = run(scenario())
+    assert silent == []
+    rel = reply["m.relates_to"]
+    assert rel["rel_type"] == "m.thread" and rel["event_id"] == mention
+    assert rel["is_falling_back"] is True and rel["m.in_reply_to"] == {"event_id": mention}
+    assert reply["m.mentions"] == {"user_ids": [a.user_id]}
+    assert "CLSPD" in reply["body"] or "clspd" in reply["body"].lower()
+
+
+def test_commands_help_sources_why_and_unknown(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot()
+    account, store = make_user()
+
+    async def scenario() -> list[str]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            out = []
+            for text in (
+                "!aide",
+                "!sources requisition-opj",
+                REFERENCE,
+                "!pourquoi",
+                "!nimportequoi",
+            ):
+                out.append((await user.ask(room, text))["body"])
+            return out
+        finally:
+            await user.stop()
+
+    help_, sources, _, why, unknown = run(scenario())
+    assert "!sources" in help_ and "!pourquoi" in help_
+    assert "Légifrance" in sources or "legifrance" in sources
+    assert "60-1" in sources
+    assert "requisition" in why and "demandeur.police" in why
+    assert unknown == help_
+
+
+def test_clarification_by_number(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot(
+        'allowed_servers = ["localhost"]\n\n[engine]\nclarify_margin = 1.0\nclarify_floor = 0.0\n'
+    )
+    account, store = make_user()
+
+    async def scenario() -> tuple[str, str]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            first = await user.ask(room, "secret et clspd")
+            second = await user.ask(room, "2")
+            return first["body"], second["body"]
+        finally:
+            await user.stop()
+
+    clarify, chosen = run(scenario())
+    assert "1. " in clarify and "2. " in clarify
+    second_title = clarify.split("2. ", 1)[1].splitlines()[0].strip()
+    assert chosen.startswith(second_title) or second_title in chosen.splitlines()[0:3]
+
+
+def test_bot_device_is_cross_signed(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot()
+    account, _ = make_user()
+    uid = bot.account.user_id
+    req = urllib.request.Request(
+        f"{homeserver.url}/_matrix/client/v3/keys/query",
+        data=json.dumps({"device_keys": {uid: []}}).encode(),
+        headers={
+            "Authorization": f"Bearer {account.access_token}",
+            "Content-Type": "application/json",
+        },
+        method="POST",
+    )
+    with urllib.request.urlopen(req) as resp:
+        keys = json.loads(resp.read())
+
+    def verify_key(obj: dict[str, Any]) -> Any:
+        ((key_id, pub),) = obj["keys"].items()
+        return decode_verify_key_bytes(key_id, decode_base64(pub))
+
+    master = keys["master_keys"][uid]
+    ssk = keys["self_signing_keys"][uid]
+    assert master["usage"] == ["master"] and ssk["usage"] == ["self_signing"]
+    verify_signed_json(ssk, uid, verify_key(master))
+    devices = keys["device_keys"][uid]
+    assert len(devices) == 1  # one device, however often the bot starts
+    for device in devices.values():
+        verify_signed_json(device, uid, verify_key(ssk))
