@@ -42,6 +42,8 @@ class BotSettings:
     # Per-sender flood limit, in memory only.
     rate_limit_per_minute: int = 12
     admin_room: str | None = None
+    # How long an undecryptable message waits for its key before the sender is told.
+    decrypt_grace_seconds: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
     _check_keys(
         file, "bot", b,
         {"data_dir", "respond_in_groups", "allowed_servers", "catch_up_minutes",
-         "max_message_chars", "rate_limit_per_minute", "admin_room"},
+         "max_message_chars", "rate_limit_per_minute", "admin_room", "decrypt_grace_seconds"},
     )  # fmt: skip
     respond = b.get("respond_in_groups", "mention")
     if respond not in ("mention", "all"):
@@ -258,6 +260,9 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
                 file, f"bot.{key}", f"un entier entre {lo} et {hi} est attendu (reçu : {value!r})"
             )
         ints[key] = value
+    grace = _number(file, "bot.decrypt_grace_seconds", b.get("decrypt_grace_seconds", 20))
+    if not 0 < grace <= 600:
+        raise ConfigError(file, "bot.decrypt_grace_seconds", "un nombre de secondes entre 0 et 600 est attendu")
     admin_room = b.get("admin_room")
     if admin_room is not None:
         admin_room = _str(
@@ -271,6 +276,7 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
         max_message_chars=ints["max_message_chars"],
         rate_limit_per_minute=ints["rate_limit_per_minute"],
         admin_room=admin_room,
+        decrypt_grace_seconds=grace,
     )
 
 

@@ -63,8 +63,6 @@ log = logging.getLogger("repere.matrix")
 SYNC_FILTER = {"room": {"timeline": {"limit": 50}, "state": {"lazy_load_members": False}}}
 SEND_TIMEOUT_S = 10.0
 SYNC_LONGPOLL_MS = 30_000
-# How long an undecryptable message waits for its key before the sender is told.
-DECRYPT_GRACE_S = 20.0
 SHUTDOWN_GRACE_S = 8.0
 SEEN_CACHE = 5000
 
@@ -372,7 +370,7 @@ class ReplyBot:
         # LocalProtocolError: the key for this session was already requested.
         with contextlib.suppress(LocalProtocolError):
             await self.client.request_room_key(event)
-        deadline = time.monotonic() + DECRYPT_GRACE_S
+        deadline = time.monotonic() + self.settings.decrypt_grace_seconds
         while time.monotonic() < deadline and not self.stopping.is_set():
             await asyncio.sleep(1.0)
             try:

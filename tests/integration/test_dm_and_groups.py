@@ -159,3 +159,76 @@ def test_bot_device_is_cross_signed(homeserver: Homeserver, make_bot, make_user)
     assert len(devices) == 1  # one device, however often the bot starts
     for device in devices.values():
         verify_signed_json(device, uid, verify_key(ssk))
+
+
+def test_clarification_by_reaction(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot(
+        'allowed_servers = ["localhost"]\n\n[engine]\nclarify_margin = 1.0\nclarify_floor = 0.0\n'
+    )
+    account, store = make_user()
+
+    async def scenario() -> tuple[str, dict[str, Any]]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            clarify = await user.ask(room, "secret et clspd")
+            count = len(user.notices)
+            await user.client.room_send(
+                room, "m.reaction",
+                {"m.relates_to": {"rel_type": "m.annotation", "event_id": clarify["event_id"], "key": "1\ufe0f\u20e3"}},
+                ignore_unverified_devices=True,
+            )  # fmt: skip
+            for _ in range(100):
+                if len(user.notices) > count:
+                    break
+                await asyncio.sleep(0.2)
+            return clarify["body"], user.notices[-1]
+        finally:
+            await user.stop()
+
+    clarify, chosen = run(scenario())
+    first_title = clarify.split("1. ", 1)[1].splitlines()[0].strip()
+    assert first_title in chosen["body"].splitlines()[0:3]
+
+
+def test_undecryptable_message_gets_one_notice(homeserver: Homeserver, make_bot, make_user):
+    bot = make_bot('allowed_servers = ["localhost"]\ndecrypt_grace_seconds = 3\n')
+    account, store = make_user()
+
+    async def scenario() -> list[dict[str, Any]]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            await user.ask(room, "secret pro c quoi")
+            # A megolm event from a session the bot will never get a key for.
+            fake = {
+                "algorithm": "m.megolm.v1.aes-sha2",
+                "sender_key": "x" * 43,
+                "session_id": "y" * 43,
+                "device_id": account.device_id,
+                "ciphertext": "AwgAEnACgAkLmt6qF84IK" * 4,
+            }
+            req = urllib.request.Request(
+                f"{homeserver.url}/_matrix/client/v3/rooms/{room}/send/m.room.encrypted/undecryptable1",
+                data=json.dumps(fake).encode(),
+                headers={
+                    "Authorization": f"Bearer {account.access_token}",
+                    "Content-Type": "application/json",
+                },
+                method="PUT",
+            )
+            with urllib.request.urlopen(req) as resp:
+                event_id = json.loads(resp.read())["event_id"]
+            reply = await user.reply_to(event_id, timeout=40)
+            await asyncio.sleep(4)
+            return [reply] + [
+                n for n in user.notices
+                if n.get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id") == event_id
+                and n["event_id"] != reply["event_id"]
+            ]  # fmt: skip
+        finally:
+            await user.stop()
+
+    replies = run(scenario())
+    assert len(replies) == 1
+    assert "pas pu lire" in replies[0]["body"]
