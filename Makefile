@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint run ask eval bench clean
+.PHONY: test lint run ask eval bench bench-live clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/repere bench
+
+bench-live: $(STAMP)
+	$(BIN)/repere bench-live
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -186,6 +186,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+def cmd_bench_live(args: argparse.Namespace) -> int:
+    from bot.bench_live import run_bench_live
+    from bot.logsafe import setup_logging
+
+    setup_logging("WARNING")
+    print(run_bench_live(args.questions))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="repere", description="Repère : secret professionnel et partage d'informations."
@@ -224,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="démonstration locale : Synapse jetable, robot et discussion"
     )
     demo.set_defaults(func=cmd_demo)
+
+    live = sub.add_parser(
+        "bench-live", help="latence à travers un Synapse local, contre un robot témoin"
+    )
+    live.add_argument("--questions", type=int, default=40)
+    live.set_defaults(func=cmd_bench_live)
 
     bench = sub.add_parser("bench", help="mesurer la vitesse de chaque étape")
     bench.add_argument(

@@ -262,7 +262,9 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
         ints[key] = value
     grace = _number(file, "bot.decrypt_grace_seconds", b.get("decrypt_grace_seconds", 20))
     if not 0 < grace <= 600:
-        raise ConfigError(file, "bot.decrypt_grace_seconds", "un nombre de secondes entre 0 et 600 est attendu")
+        raise ConfigError(
+            file, "bot.decrypt_grace_seconds", "un nombre de secondes entre 0 et 600 est attendu"
+        )
     admin_room = b.get("admin_room")
     if admin_room is not None:
         admin_room = _str(

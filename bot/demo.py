@@ -30,7 +30,9 @@ ENCRYPTION = {
 }
 
 
-def write_bot_config(path: Path, homeserver: str, bot: Registered, data_dir: Path) -> None:
+def write_bot_config(
+    path: Path, homeserver: str, bot: Registered, data_dir: Path, extra: str = ""
+) -> None:
     path.write_text(
         "[matrix]\n"
         f'homeserver = "{homeserver}"\n'
@@ -38,7 +40,7 @@ def write_bot_config(path: Path, homeserver: str, bot: Registered, data_dir: Pat
         f'password = "{bot.password}"\n'
         "\n[bot]\n"
         f'data_dir = "{data_dir}"\n'
-        'allowed_servers = ["localhost"]\n',
+        'allowed_servers = ["localhost"]\n' + extra,
         encoding="utf-8",
     )
     path.chmod(0o600)

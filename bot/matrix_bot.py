@@ -435,7 +435,8 @@ class ReplyBot:
             if choice is not None:
                 await self._answer_choice(room, event.event_id, pending_key, pending, choice)
                 return
-        await self._typing(room.room_id, True)
+        # Typing is a courtesy: sent alongside, never awaited on the answer's path.
+        typing = asyncio.ensure_future(self._typing(room.room_id, True))
         started = time.perf_counter()
         answer: Answer | None = None
         if command is not None:
@@ -448,7 +449,8 @@ class ReplyBot:
             event.event_id,
             reply_content(reply, event.event_id, direct=direct, root=root, sender=sender),
         )
-        await self._typing(room.room_id, False)
+        typing.cancel()
+        self._spawn(self._typing(room.room_id, False))
         if answer is not None:
             reply_root = root or (None if direct else event.event_id)
             key = reply_root if (reply_root or not direct) else None
