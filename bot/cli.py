@@ -12,6 +12,7 @@ from typing import Any
 from bot.config import Config, ConfigError, load_config
 from bot.engine import Answer, Engine, NoScanner
 from bot.knowledge import KnowledgeError, load_knowledge
+from bot.reload import failing_rule_cases
 from bot.render import Renderer, Reply
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -69,17 +70,7 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     config = _config(args)
     kb = load_knowledge(_knowledge_dir(args, config))
     engine = Engine(kb, NoScanner(), config.engine)
-    failures = []
-    for rule in kb.rules:
-        for case in rule.cases:
-            fired = {
-                r.id for r in engine.rules.evaluate(engine.normalizer.tokens(case.question)).fired
-            }
-            if (rule.id in fired) != case.fires:
-                verb = "devrait" if case.fires else "ne devrait pas"
-                failures.append(
-                    f"rules.toml : règle « {rule.id} » {verb} se déclencher sur « {case.question} »"
-                )
+    failures = failing_rule_cases(engine)
     cases = sum(len(r.cases) for r in kb.rules)
     questions = sum(len(e.questions) for e in kb.entries.values())
     print(

@@ -13,11 +13,11 @@ KEYCAP_DIGITS = {f"{d}\ufe0f\u20e3": d for d in range(1, 10)} | {
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # "aide", "sources", "pourquoi", or "inconnue"
+    name: str  # one of KNOWN, or "inconnue"
     argument: str = ""
 
 
-KNOWN = ("aide", "sources", "pourquoi")
+KNOWN = ("aide", "sources", "pourquoi", "consigne", "consignes", "kb", "stats")
 
 
 def parse_command(text: str) -> Command | None:

@@ -56,6 +56,15 @@ class Roles:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    # Off by default: unanswered questions are kept only if the operator asks, scrubbed and dated.
+    record_unanswered: bool = False
+    retention_days: int = 30
+    # Off by default: redact a question holding personal data when the bot has the power to.
+    redact_messages: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     path: str | None = None
     knowledge_dir: Path | None = None
@@ -63,6 +72,7 @@ class Config:
     matrix: MatrixSettings | None = None
     bot: BotSettings = field(default_factory=BotSettings)
     roles: Roles = field(default_factory=Roles)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
 
 
 def _unit_float(file: str, key: str, value: Any) -> float:
@@ -138,10 +148,12 @@ def load_config(path: Path | str | None) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, "-", f"syntaxe TOML invalide ({exc})") from exc
-    unknown = set(raw) - {"engine", "bot", "matrix", "roles"}
+    unknown = set(raw) - {"engine", "bot", "matrix", "roles", "privacy"}
     if unknown:
         raise ConfigError(
-            file, sorted(unknown)[0], "section inconnue (attendu : bot, engine, matrix, roles)"
+            file,
+            sorted(unknown)[0],
+            "section inconnue (attendu : bot, engine, matrix, privacy, roles)",
         )
     base = Path(path).parent
     engine = _engine_settings(file, raw.get("engine", {}))
@@ -154,7 +166,24 @@ def load_config(path: Path | str | None) -> Config:
         matrix=_matrix(file, raw) if "matrix" in raw else None,
         bot=_bot(file, bot, base),
         roles=_roles(file, _table(file, "roles", raw)),
+        privacy=_privacy(file, _table(file, "privacy", raw)),
     )
+
+
+def _privacy(file: str, p: dict[str, Any]) -> PrivacySettings:
+    _check_keys(file, "privacy", p, {"record_unanswered", "retention_days", "redact_messages"})
+    flags = {}
+    for key in ("record_unanswered", "redact_messages"):
+        value = p.get(key, False)
+        if not isinstance(value, bool):
+            raise ConfigError(file, f"privacy.{key}", "true ou false est attendu")
+        flags[key] = value
+    days = p.get("retention_days", 30)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
+        raise ConfigError(
+            file, "privacy.retention_days", "un nombre de jours entre 1 et 365 est attendu"
+        )
+    return PrivacySettings(flags["record_unanswered"], days, flags["redact_messages"])
 
 
 def _table(file: str, name: str, raw: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from nio import (
     RoomMessage,
     RoomMessageNotice,
     RoomMessageText,
+    RoomRedactResponse,
     RoomSendResponse,
     SyncError,
     SyncResponse,
@@ -42,10 +43,12 @@ from nio import (
 )
 from nio.exceptions import EncryptionError, LocalProtocolError
 
+from bot.chat import Caller, ChatCommands, describe_reload
 from bot.commands import Command, parse_choice, parse_command
 from bot.config import Config, MatrixSettings
 from bot.crosssign import CrossSigningError, ensure_cross_signing
-from bot.engine import CLARIFY, Answer, Engine
+from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
+from bot.guidance import guidance_for
 from bot.messages import (
     is_edit,
     mentions_user,
@@ -55,7 +58,8 @@ from bot.messages import (
     thread_root,
 )
 from bot.ratelimit import RateLimiter
-from bot.render import Renderer, Reply
+from bot.reload import EngineHolder
+from bot.render import Reply
 from bot.store import Store, event_hash
 
 log = logging.getLogger("repere.matrix")
@@ -65,6 +69,7 @@ SEND_TIMEOUT_S = 10.0
 SYNC_LONGPOLL_MS = 30_000
 SHUTDOWN_GRACE_S = 8.0
 SEEN_CACHE = 5000
+FEEDBACK = {"👍": True, "👎": False}
 
 
 def _txn_id(event_id: str, kind: str = "reply") -> str:
@@ -95,8 +100,8 @@ class ReplyBot:
         self.config = config
         self.matrix = matrix
         self.data_dir = data_dir
-        self.engine = engine
-        self.renderer = Renderer(engine.kb)
+        self.holder = EngineHolder(engine, config.knowledge_dir)
+        self.chat = ChatCommands(config, self.holder, store)
         self.store = store
         self.settings = config.bot
         crypto = data_dir / "crypto"
@@ -125,6 +130,10 @@ class ReplyBot:
         self._pending_by_notice: dict[str, tuple[str, str | None, str]] = {}
         self._last_trace: dict[tuple[str, str | None], tuple[str, ...]] = {}
         self._invites_handled: set[str] = set()
+        # Feedback: which entry each answer showed, and who already voted (memory only).
+        self._answer_entry: OrderedDict[str, str] = OrderedDict()
+        self._votes: set[tuple[str, str]] = set()
+        self._last_purge = 0.0
         self.display_name: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -201,6 +210,7 @@ class ReplyBot:
     async def run(self) -> None:
         """Sync until `stop()`; then finish in-flight answers and save the position."""
         committer = asyncio.create_task(self._committer())
+        watcher = asyncio.create_task(self._watch_knowledge())
         token = await self.store.get_meta("sync_token")
         first = True
         failures = 0
@@ -241,6 +251,7 @@ class ReplyBot:
             batch, self._batch = self._batch, []
             self._commits.put_nowait((resp.next_batch, batch))
             await self._housekeeping()
+        watcher.cancel()
         await self._shutdown(committer)
 
     async def _housekeeping(self) -> None:
@@ -257,6 +268,9 @@ class ReplyBot:
         except (TimeoutError, LocalProtocolError) as exc:
             log.warning("key housekeeping postponed (%s)", type(exc).__name__)
         self.limiter.forget_idle(time.time())
+        if time.time() - self._last_purge > 3600:
+            self._last_purge = time.time()
+            await self.store.purge(self.config.privacy.retention_days)
 
     async def _committer(self) -> None:
         while True:
@@ -268,6 +282,19 @@ class ReplyBot:
 
     def stop(self) -> None:
         self.stopping.set()
+
+    async def _watch_knowledge(self) -> None:
+        """Reload on any change under knowledge/; a broken edit keeps the old base serving."""
+        from watchfiles import awatch
+
+        async for _changes in awatch(self.holder.knowledge_dir, stop_event=self.stopping):
+            result = self.holder.reload()
+            log.info("knowledge reload: %s", "ok" if not self.holder.errors else "refused")
+            room = self.config.bot.admin_room
+            if room and room in self.client.rooms:
+                text = "Modification de knowledge/ détectée. " + describe_reload(result)
+                with contextlib.suppress(Exception):
+                    await self.send_notice(room, text)
 
     async def _shutdown(self, committer: asyncio.Task[None]) -> None:
         if self._tasks:
@@ -340,6 +367,14 @@ class ReplyBot:
                 self._spawn(self._leave(room.room_id))
 
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        vote = FEEDBACK.get(event.key.replace("\ufe0f", ""))
+        entry_id = self._answer_entry.get(event.reacts_to)
+        if vote is not None and entry_id is not None:
+            ballot = (event.reacts_to, event.sender)
+            if ballot not in self._votes and self._first_time(event.event_id):
+                self._votes.add(ballot)
+                self._spawn(self.store.count_feedback(entry_id, vote))
+            return
         key = self._pending_by_notice.get(event.reacts_to)
         if key is None or event.sender != key[2] or not self._first_time(event.event_id):
             return
@@ -440,10 +475,13 @@ class ReplyBot:
         started = time.perf_counter()
         answer: Answer | None = None
         if command is not None:
-            reply = self._command_reply(command, room.room_id, thread_key)
+            caller = Caller(sender, room.room_id, direct, self._power_level(room, sender))
+            reply = await self.chat.handle(command, caller) or self._command_reply(
+                command, room.room_id, thread_key
+            )
         else:
-            answer = self.engine.answer(question)
-            reply = self.renderer.render(answer)
+            answer = self.holder.engine.answer(question)
+            reply = await self._render(answer)
         sent = await self._send(
             room.room_id,
             event.event_id,
@@ -468,10 +506,42 @@ class ReplyBot:
                 self._pending_by_notice[sent] = new_key
             else:
                 self._pending.pop(pending_key, None)
+            await self._after_answer(room, event.event_id, answer, question, sent)
             log.info(
                 "answered status=%s entry=%s escalate=%s ms=%.0f",
                 answer.status, answer.entry_id, answer.escalate, (time.perf_counter() - started) * 1000,
             )  # fmt: skip
+
+    async def _after_answer(
+        self, room: MatrixRoom, question_id: str, answer: Answer, question: str, sent: str | None
+    ) -> None:
+        await self.store.count_answer(
+            answer.entry_id if answer.status != NO_MATCH else None, answer.status
+        )
+        if answer.status == NO_MATCH and self.config.privacy.record_unanswered:
+            scrub = getattr(self.holder.engine.scanner, "scrub", None)
+            if scrub is not None:
+                await self.store.record_unanswered(scrub(question))
+        if sent is not None and answer.status == ANSWERED and answer.entry_id:
+            self._answer_entry[sent] = answer.entry_id
+            if len(self._answer_entry) > SEEN_CACHE:
+                self._answer_entry.popitem(last=False)
+        if answer.personal_data and self.config.privacy.redact_messages:
+            await self._redact(room, question_id)
+
+    async def _redact(self, room: MatrixRoom, event_id: str) -> None:
+        me = str(self.client.user_id)
+        if not room.power_levels.can_user_redact(me):
+            return
+        resp = await self.client.room_redact(room.room_id, event_id, reason="données personnelles")
+        if isinstance(resp, RoomRedactResponse):
+            text = (
+                "J'ai masqué votre message parce qu'il contenait des données personnelles ; "
+                "la réponse reste valable."
+            )
+            await self.client.room_send(
+                room.room_id, "m.room.message", notice_content(text), ignore_unverified_devices=True
+            )
 
     async def _answer_choice(
         self,
@@ -482,8 +552,8 @@ class ReplyBot:
         choice: int,
     ) -> None:
         entry_id = pending.candidates[choice - 1]
-        answer = self.engine.answer_entry(entry_id)
-        reply = self.renderer.render(answer)
+        answer = self.holder.engine.answer_entry(entry_id)
+        reply = await self._render(answer)
         self._pending.pop(key, None)
         self._last_trace[(room.room_id, key[1])] = answer.trace
         await self._send(
@@ -496,12 +566,27 @@ class ReplyBot:
         log.info("clarification answered entry=%s", entry_id)
 
     def _command_reply(self, command: Command, room_id: str, thread_key: str | None) -> Reply:
+        renderer = self.holder.renderer
         if command.name == "sources":
-            return self.renderer.render_sources(command.argument)
+            return renderer.render_sources(command.argument)
         if command.name == "pourquoi":
-            trace = self._last_trace.get((room_id, thread_key))
-            return self.renderer.render_trace(trace)
-        return self.renderer.render_help()
+            return renderer.render_trace(self._last_trace.get((room_id, thread_key)))
+        return renderer.render_help()
+
+    async def _render(self, answer: Answer) -> Reply:
+        """The answer with the service's guidance for its entry, if any."""
+        guidance = []
+        entry = self.holder.engine.kb.entries.get(answer.entry_id or "")
+        if answer.status == ANSWERED and entry is not None:
+            guidance = guidance_for(entry, await self.store.active_guidance())
+        return self.holder.renderer.render(answer, guidance)
+
+    @staticmethod
+    def _power_level(room: MatrixRoom, user_id: str) -> int:
+        try:
+            return int(room.power_levels.get_user_level(user_id))
+        except (AttributeError, TypeError, ValueError):
+            return 0
 
     # --- sending ---------------------------------------------------------------------------
 
