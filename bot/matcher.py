@@ -32,12 +32,12 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -3.9011
-    score: float = 4.3945
-    margin: float = 2.3602
-    matched: float = 2.7048
-    unknown: float = -1.3418
-    practical: float = -2.2421
+    bias: float = -3.7674
+    score: float = 4.8327
+    margin: float = 4.594
+    matched: float = 2.1341
+    unknown: float = -2.1422
+    practical: float = -1.5852
 
     def confidence(
         self, score: float, margin: float, matched: float, unknown: float, practical: float = 0.0
