@@ -140,7 +140,8 @@ class ReplyBot:
 
     @property
     def credentials_path(self) -> Path:
-        return self.data_dir / "credentials.json"
+        # Beside nio's store: crypto/ is the only place that holds a Matrix user ID.
+        return self.data_dir / "crypto" / "credentials.json"
 
     async def login(self) -> None:
         """Restore the saved session, or log in once and save it (0600): one device, always."""
@@ -190,7 +191,7 @@ class ReplyBot:
                 str(self.client.device_id),
                 str(self.client.access_token),
                 self.matrix.password,
-                self.data_dir / "cross_signing_keys.json",
+                self.data_dir / "crypto" / "cross_signing_keys.json",
             )
         except CrossSigningError as exc:
             # Still usable: clients show the device as unverified until this succeeds.

@@ -42,7 +42,7 @@ def _settings(config: Config) -> tuple[MatrixSettings, Path]:
     if (
         config.matrix is not None
         and data_dir is not None
-        and (data_dir / "credentials.json").exists()
+        and (data_dir / "crypto" / "credentials.json").exists()
     ):
         return config.matrix, data_dir
     return require_matrix(config)
