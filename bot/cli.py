@@ -186,6 +186,92 @@ def cmd_bench_live(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_path(config: Config) -> Path:
+    if config.bot.data_dir is None:
+        raise ConfigError(
+            config.path or "(pas de fichier)", "bot.data_dir", "un dossier de données est attendu"
+        )
+    return config.bot.data_dir / "repere.db"
+
+
+def cmd_guidance(args: argparse.Namespace) -> int:
+    """Operator's view of the guidance table (the chat commands' equivalent)."""
+    import asyncio
+    import datetime as dt
+
+    from bot.guidance import GuidanceError, parse_guidance, resolve_target
+    from bot.store import Store
+
+    config = _config(args)
+    path = _store_path(config)
+
+    async def go() -> int:
+        async with Store(path) as store:
+            if args.action == "list":
+                for r in await store.active_guidance():
+                    until = f" jusqu'au {r.expires:%d/%m/%Y}" if r.expires else ""
+                    print(f"n° {r.number} [{r.target}] ({r.posted:%d/%m/%Y}{until}) : {r.text}")
+                return 0
+            if args.action == "remove":
+                ok = await store.withdraw_guidance(args.number)
+                print(
+                    f"Consigne n° {args.number} retirée."
+                    if ok
+                    else "Aucune consigne active avec ce numéro."
+                )
+                return 0 if ok else 1
+            kb = load_knowledge(_knowledge_dir(args, config))
+            argument = f"{args.target} {' '.join(args.text)}"
+            if args.until:
+                argument += f" --jusqu-au {args.until}"
+            try:
+                parsed = parse_guidance("consigne", argument, dt.date.today())
+                target, _ = resolve_target(kb, parsed.target)
+            except GuidanceError as exc:
+                print(str(exc), file=sys.stderr)
+                return 1
+            from bot.privacy import PrivacyScanner
+
+            if PrivacyScanner().kinds(parsed.text):
+                print("Consigne refusée : elle contient des données personnelles.", file=sys.stderr)
+                return 1
+            number = await store.add_guidance(target, parsed.text, parsed.expires)
+            print(f"Consigne n° {number} enregistrée pour « {target} ».")
+            return 0
+
+    return asyncio.run(go())
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.chat import format_stats
+    from bot.store import Store
+
+    config = _config(args)
+    path = _store_path(config)
+
+    async def go() -> str:
+        async with Store(path) as store:
+            return await format_stats(store, args.period)
+
+    print(asyncio.run(go()))
+    return 0
+
+
+def cmd_privacy_eval(args: argparse.Namespace) -> int:
+    from bot.privacy import PrivacyScanner
+    from bot.privacy_eval import evaluate, format_report
+
+    corpus = DATA_DIR / "privacy_corpus.jsonl"
+    scanner = PrivacyScanner()
+    for part in ("dev", "heldout"):
+        print(f"Corpus « {part} »")
+        print(format_report(evaluate(scanner, corpus, part)))
+        print()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="repere", description="Repère : secret professionnel et partage d'informations."
@@ -217,6 +303,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = kb_sub.add_parser("calibrate", help="ajuster le modèle de confiance sur le jeu de dev")
     cal.set_defaults(func=cmd_kb_calibrate)
+
+    guidance = sub.add_parser("guidance", help="consignes de service (liste, ajout, retrait)")
+    gsub = guidance.add_subparsers(dest="action", required=True)
+    gsub.add_parser("list", help="les consignes en vigueur").set_defaults(func=cmd_guidance)
+    gadd = gsub.add_parser("add", help="ajouter une consigne")
+    gadd.add_argument("target", help="identifiant de fiche ou mot-clé")
+    gadd.add_argument("text", nargs="+")
+    gadd.add_argument("--until", help="date de fin AAAA-MM-JJ")
+    gadd.set_defaults(func=cmd_guidance)
+    grm = gsub.add_parser("remove", help="retirer une consigne")
+    grm.add_argument("number", type=int)
+    grm.set_defaults(func=cmd_guidance)
+
+    stats = sub.add_parser("stats", help="statistiques anonymes")
+    stats.add_argument("period", nargs="?", default="semaine", choices=["semaine", "mois"])
+    stats.set_defaults(func=cmd_stats)
+
+    privacy = sub.add_parser("privacy", help="détection des données personnelles")
+    psub = privacy.add_subparsers(dest="privacy_command", required=True)
+    psub.add_parser("eval", help="précision et rappel par type, sur le corpus annoté").set_defaults(
+        func=cmd_privacy_eval
+    )
 
     run = sub.add_parser("run", help="lancer le robot Matrix (--config obligatoire)")
     run.set_defaults(func=cmd_run)
