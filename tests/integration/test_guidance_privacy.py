@@ -235,3 +235,38 @@ def test_leak_scan_after_a_real_conversation(homeserver: Homeserver, make_bot, m
                 if uid.encode() in data or uid[1:].split(":")[0].encode() in data:
                     leaks.append((str(path), "user_id"))
     assert leaks == []
+
+
+def test_optional_redaction_of_a_message_with_personal_data(
+    homeserver: Homeserver, make_bot, make_user
+):
+    account, store = make_user()
+    bot = make_bot('allowed_servers = ["localhost"]\n\n[privacy]\nredact_messages = true\n')
+
+    async def scenario() -> tuple[dict[str, Any], bool, str]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            levels = await user.client.room_get_state_event(room, "m.room.power_levels")
+            content = dict(levels.content)  # type: ignore[union-attr]
+            content["users"] = {**content.get("users", {}), bot.account.user_id: 50}
+            await user.client.room_put_state(room, "m.room.power_levels", content)
+            await asyncio.sleep(1)
+            question = await user.send(
+                room, "Mme Kerbrat au 06 47 25 81 39, l'OPJ veut son adresse"
+            )
+            answer = await user.reply_to(question)
+            for _ in range(50):
+                notes = [n for n in user.notices if "masqué votre message" in n.get("body", "")]
+                if notes:
+                    break
+                await asyncio.sleep(0.2)
+            event = await user.client.room_get_event(room, question)
+            redacted = not event.event.source.get("content")  # type: ignore[union-attr]
+            return answer, redacted, notes[0]["body"] if notes else ""
+        finally:
+            await user.stop()
+
+    answer, redacted, note = run(scenario())
+    assert "données personnelles" in answer["body"]
+    assert redacted and "masqué" in note
