@@ -134,6 +134,7 @@ class ReplyBot:
         self._answer_entry: OrderedDict[str, str] = OrderedDict()
         self._votes: set[tuple[str, str]] = set()
         self._last_purge = 0.0
+        self._room_creators: dict[str, frozenset[str]] = {}
         self.display_name: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -476,7 +477,8 @@ class ReplyBot:
         started = time.perf_counter()
         answer: Answer | None = None
         if command is not None:
-            caller = Caller(sender, room.room_id, direct, self._power_level(room, sender))
+            level = await self._power_level(room, sender) if command.name == "consigne" else 0
+            caller = Caller(sender, room.room_id, direct, level)
             reply = await self.chat.handle(command, caller) or self._command_reply(
                 command, room.room_id, thread_key
             )
@@ -582,12 +584,31 @@ class ReplyBot:
             guidance = guidance_for(entry, await self.store.active_guidance())
         return self.holder.renderer.render(answer, guidance)
 
-    @staticmethod
-    def _power_level(room: MatrixRoom, user_id: str) -> int:
+    async def _power_level(self, room: MatrixRoom, user_id: str) -> int:
+        version = str(room.room_version or "")
+        # From room version 12 (MSC4289) creators outrank everyone and are not listed in users.
+        if (
+            version.isdigit()
+            and int(version) >= 12
+            and user_id in await self._creators(room.room_id)
+        ):
+            return 1_000_000
         try:
             return int(room.power_levels.get_user_level(user_id))
         except (AttributeError, TypeError, ValueError):
             return 0
+
+    async def _creators(self, room_id: str) -> frozenset[str]:
+        if room_id not in self._room_creators:
+            resp = await self.client.room_get_state(room_id)
+            creators: set[str] = set()
+            for event in getattr(resp, "events", []):
+                if isinstance(event, dict) and event.get("type") == "m.room.create":
+                    creators.add(str(event.get("sender")))
+                    extra = event.get("content", {}).get("additional_creators", [])
+                    creators.update(str(c) for c in extra if isinstance(c, str))
+            self._room_creators[room_id] = frozenset(creators)
+        return self._room_creators[room_id]
 
     # --- sending ---------------------------------------------------------------------------
 
