@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.homeserver import Homeserver
 from tests.integration.conftest import run, started_user
@@ -318,3 +320,31 @@ def _raw_send(hs: Homeserver, token: str, room: str, content: dict[str, Any], tx
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )  # fmt: skip
     urllib.request.urlopen(req).read()
+
+
+@settings(max_examples=1, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.text(min_size=1, max_size=300), min_size=12, max_size=12))
+def test_arbitrary_text_through_matrix(
+    homeserver: Homeserver, make_bot, make_user, texts: list[str]
+):
+    """Arbitrary Unicode through the real homeserver: every message gets one safe answer."""
+    bot = make_bot('allowed_servers = ["localhost"]\nrate_limit_per_minute = 100\n')
+    account, store = make_user()
+
+    async def scenario() -> list[dict[str, Any]]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            out = []
+            for text in texts:
+                if not text.strip() or text.strip().startswith("!"):
+                    text = f"q {text}"
+                out.append(await user.ask(room, text, timeout=30))
+            return out
+        finally:
+            await user.stop()
+
+    for reply in run(scenario()):
+        html = reply.get("formatted_body", "")
+        assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+        assert reply["msgtype"] == "m.notice"
