@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint run ask eval bench bench-live clean
+.PHONY: test lint run ask eval bench bench-live bench-long clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench: $(STAMP)
 
 bench-live: $(STAMP)
 	$(BIN)/repere bench-live
+
+bench-long: $(STAMP)
+	$(BIN)/repere bench-long
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

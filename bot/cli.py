@@ -272,6 +272,15 @@ def cmd_privacy_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_long(args: argparse.Namespace) -> int:
+    from bot.bench_long import run_bench_long
+    from bot.logsafe import setup_logging
+
+    setup_logging("WARNING")
+    print(run_bench_long(args.engine, args.matrix))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="repere", description="Repère : secret professionnel et partage d'informations."
@@ -338,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     live.add_argument("--questions", type=int, default=40)
     live.set_defaults(func=cmd_bench_live)
+
+    long_run = sub.add_parser("bench-long", help="longue durée : mémoire, latence, descripteurs")
+    long_run.add_argument("--engine", type=int, default=20_000)
+    long_run.add_argument("--matrix", type=int, default=2_000)
+    long_run.set_defaults(func=cmd_bench_long)
 
     bench = sub.add_parser("bench", help="mesurer la vitesse de chaque étape")
     bench.add_argument(
