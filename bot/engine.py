@@ -165,9 +165,9 @@ class Engine:
             )
         elif status == NO_MATCH:
             # Not a guess: the entries a fired rule is about, offered as further reading.
+            named = [eid for eid in outcome.entries if eid in self.kb.entries]
             candidates = tuple(
-                Candidate(eid, self.kb.entries[eid].title, 0.0)
-                for eid in outcome.entries[: s.max_candidates]
+                Candidate(eid, self.kb.entries[eid].title, 0.0) for eid in named[: s.max_candidates]
             )
         else:
             candidates = tuple(
