@@ -135,6 +135,7 @@ class ReplyBot:
         self._votes: set[tuple[str, str]] = set()
         self._last_purge = 0.0
         self._room_creators: dict[str, frozenset[str]] = {}
+        self._watcher: asyncio.Task[None] | None = None
         self.display_name: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -200,6 +201,8 @@ class ReplyBot:
         profile = await self.client.get_displayname(self.matrix.user_id)
         self.display_name = getattr(profile, "displayname", None)
         self.first_start = await self.store.get_meta("sync_token") is None
+        # Watching starts before the bot reports ready, so no edit made after that is missed.
+        self._watcher = asyncio.create_task(self._watch_knowledge())
         for cls, cb in (
             (RoomMessage, self._on_message),
             (MegolmEvent, self._on_undecryptable),
@@ -212,7 +215,6 @@ class ReplyBot:
     async def run(self) -> None:
         """Sync until `stop()`; then finish in-flight answers and save the position."""
         committer = asyncio.create_task(self._committer())
-        watcher = asyncio.create_task(self._watch_knowledge())
         token = await self.store.get_meta("sync_token")
         first = True
         failures = 0
@@ -253,7 +255,8 @@ class ReplyBot:
             batch, self._batch = self._batch, []
             self._commits.put_nowait((resp.next_batch, batch))
             await self._housekeeping()
-        watcher.cancel()
+        if self._watcher is not None:
+            self._watcher.cancel()
         await self._shutdown(committer)
 
     async def _housekeeping(self) -> None:

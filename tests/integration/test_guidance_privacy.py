@@ -100,7 +100,7 @@ def test_knowledge_edits_on_disk(homeserver: Homeserver, make_bot, make_user, tm
             entry.write_text(
                 original.replace('sources = ["', 'sources = ["inconnue", "', 1), encoding="utf-8"
             )
-            for _ in range(100):
+            for _ in range(300):
                 if len(a.notices) > before:
                     break
                 await asyncio.sleep(0.2)
@@ -109,7 +109,7 @@ def test_knowledge_edits_on_disk(homeserver: Homeserver, make_bot, make_user, tm
             out["still"] = (await w.ask(w_room, "c'est quoi le cddf"))["body"]
             # A valid edit is picked up without a restart.
             entry.write_text(original.replace('title = "', 'title = "[MAJ] ', 1), encoding="utf-8")
-            for _ in range(100):
+            for _ in range(300):
                 if (
                     a.notices
                     and "rechargée" in a.notices[-1]["body"]
