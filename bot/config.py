@@ -44,6 +44,8 @@ class BotSettings:
     admin_room: str | None = None
     # How long an undecryptable message waits for its key before the sender is told.
     decrypt_grace_seconds: float = 20.0
+    # A typing notice is sent only when composing takes longer than this (most answers are instant).
+    typing_delay_seconds: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
     _check_keys(
         file, "bot", b,
         {"data_dir", "respond_in_groups", "allowed_servers", "catch_up_minutes",
-         "max_message_chars", "rate_limit_per_minute", "admin_room", "decrypt_grace_seconds"},
+         "max_message_chars", "rate_limit_per_minute", "admin_room", "decrypt_grace_seconds", "typing_delay_seconds"},
     )  # fmt: skip
     respond = b.get("respond_in_groups", "mention")
     if respond not in ("mention", "all"):
@@ -294,6 +296,11 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
         raise ConfigError(
             file, "bot.decrypt_grace_seconds", "un nombre de secondes entre 0 et 600 est attendu"
         )
+    typing_delay = _number(file, "bot.typing_delay_seconds", b.get("typing_delay_seconds", 0.3))
+    if not 0 <= typing_delay <= 10:
+        raise ConfigError(
+            file, "bot.typing_delay_seconds", "un nombre de secondes entre 0 et 10 est attendu"
+        )
     admin_room = b.get("admin_room")
     if admin_room is not None:
         admin_room = _str(
@@ -308,6 +315,7 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
         rate_limit_per_minute=ints["rate_limit_per_minute"],
         admin_room=admin_room,
         decrypt_grace_seconds=grace,
+        typing_delay_seconds=typing_delay,
     )
 
 

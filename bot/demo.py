@@ -17,7 +17,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from nio import AsyncClient, AsyncClientConfig, MatrixRoom, RoomMessageNotice, RoomSendResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    MatrixRoom,
+    RoomMessageNotice,
+    RoomSendResponse,
+    TypingNoticeEvent,
+)
 
 from bot.homeserver import Homeserver, Registered
 from bot.runner import READY
@@ -89,11 +96,13 @@ class ChatUser:
         )
         self.replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.notices: list[dict[str, Any]] = []
+        self.typing_seen: set[str] = set()
         self._sync: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.client.restore_login(self.user.user_id, self.user.device_id, self.user.access_token)
         self.client.add_event_callback(self._on_notice, RoomMessageNotice)
+        self.client.add_ephemeral_callback(self._on_typing, TypingNoticeEvent)
         await self.client.sync(timeout=0, full_state=True)
         if self.client.should_upload_keys:
             await self.client.keys_upload()
@@ -105,6 +114,9 @@ class ChatUser:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._sync
         await self.client.close()
+
+    async def _on_typing(self, room: MatrixRoom, event: TypingNoticeEvent) -> None:
+        self.typing_seen.update(event.users)
 
     async def _on_notice(self, room: MatrixRoom, event: RoomMessageNotice) -> None:
         content = event.source.get("content", {})

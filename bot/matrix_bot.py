@@ -60,7 +60,7 @@ from bot.messages import (
 from bot.ratelimit import RateLimiter
 from bot.reload import EngineHolder
 from bot.render import Reply
-from bot.store import Store, event_hash
+from bot.store import GuidanceRow, Store, event_hash
 
 log = logging.getLogger("repere.matrix")
 
@@ -70,6 +70,8 @@ SYNC_LONGPOLL_MS = 30_000
 SHUTDOWN_GRACE_S = 8.0
 SEEN_CACHE = 5000
 FEEDBACK = {"👍": True, "👎": False}
+# Guidance posted from another process (`repere guidance add`) or expiring shows within this.
+GUIDANCE_TTL_S = 30.0
 
 
 def _txn_id(event_id: str, kind: str = "reply") -> str:
@@ -136,6 +138,7 @@ class ReplyBot:
         self._last_purge = 0.0
         self._room_creators: dict[str, frozenset[str]] = {}
         self._watcher: asyncio.Task[None] | None = None
+        self._guidance_cache: tuple[float, list[GuidanceRow]] | None = None
         self.display_name: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -475,8 +478,12 @@ class ReplyBot:
             if choice is not None:
                 await self._answer_choice(room, event.event_id, pending_key, pending, choice)
                 return
-        # Typing is a courtesy: sent alongside, never awaited on the answer's path.
-        typing = asyncio.ensure_future(self._typing(room.room_id, True))
+        # Shown only if composing is slow: an instant answer needs no typing notice, and the
+        # request would otherwise compete with the answer for the connection.
+        typing_started = asyncio.Event()
+        typing = asyncio.ensure_future(
+            self._typing_after(room.room_id, self.settings.typing_delay_seconds, typing_started)
+        )
         started = time.perf_counter()
         answer: Answer | None = None
         if command is not None:
@@ -493,8 +500,12 @@ class ReplyBot:
             event.event_id,
             reply_content(reply, event.event_id, direct=direct, root=root, sender=sender),
         )
-        typing.cancel()
-        self._spawn(self._typing(room.room_id, False))
+        if typing_started.is_set():
+            self._spawn(self._typing_off_after(typing, room.room_id))
+        else:
+            typing.cancel()
+        if command is not None and command.name in ("consigne", "consignes"):
+            self._guidance_cache = None
         if answer is not None:
             reply_root = root or (None if direct else event.event_id)
             key = reply_root if (reply_root or not direct) else None
@@ -584,7 +595,7 @@ class ReplyBot:
         guidance = []
         entry = self.holder.engine.kb.entries.get(answer.entry_id or "")
         if answer.status == ANSWERED and entry is not None:
-            guidance = guidance_for(entry, await self.store.active_guidance())
+            guidance = guidance_for(entry, await self._active_guidance())
         return self.holder.renderer.render(answer, guidance)
 
     async def _power_level(self, room: MatrixRoom, user_id: str) -> int:
@@ -614,6 +625,23 @@ class ReplyBot:
         return self._room_creators[room_id]
 
     # --- sending ---------------------------------------------------------------------------
+
+    async def _typing_after(self, room_id: str, delay: float, started: asyncio.Event) -> None:
+        await asyncio.sleep(delay)
+        started.set()
+        await self._typing(room_id, True)
+
+    async def _typing_off_after(self, typing_on: asyncio.Future[None], room_id: str) -> None:
+        with contextlib.suppress(Exception):
+            await typing_on
+        await self._typing(room_id, False)
+
+    async def _active_guidance(self) -> list[GuidanceRow]:
+        """Guidance rows, re-read at most every GUIDANCE_TTL_S or right after a change here."""
+        now = time.monotonic()
+        if self._guidance_cache is None or now - self._guidance_cache[0] > GUIDANCE_TTL_S:
+            self._guidance_cache = (now, await self.store.active_guidance())
+        return self._guidance_cache[1]
 
     async def _typing(self, room_id: str, on: bool) -> None:
         with contextlib.suppress(Exception):

@@ -232,3 +232,21 @@ def test_undecryptable_message_gets_one_notice(homeserver: Homeserver, make_bot,
     replies = run(scenario())
     assert len(replies) == 1
     assert "pas pu lire" in replies[0]["body"]
+
+
+def test_typing_notice_while_composing(homeserver: Homeserver, make_bot, make_user):
+    # Composing is instant here, so the notice is sent at once (the default waits 0.3 s).
+    bot = make_bot('allowed_servers = ["localhost"]\ntyping_delay_seconds = 0\n')
+    account, store = make_user()
+
+    async def scenario() -> set[str]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            await user.ask(room, "secret pro c quoi")
+            await asyncio.sleep(1)
+            return user.typing_seen
+        finally:
+            await user.stop()
+
+    assert bot.account.user_id in run(scenario())
