@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bot.demo import ChatUser, start_bot, stop_process, write_bot_config
+from bot.demo import ChatUser, local_stack, stop_process
 from bot.homeserver import Homeserver, Registered
 
 QUESTIONS = [
@@ -49,37 +47,22 @@ def _summary(label: str, times: list[float]) -> str:
 
 
 def run_bench_live(n: int = 40) -> str:
-    with tempfile.TemporaryDirectory(prefix="repere-bench-") as tmp:
-        root = Path(tmp)
-        hs = Homeserver(root / "synapse")
-        hs.start()
+    # One user asks every question here: lift the per-sender flood limit.
+    with local_stack(
+        "repere-bench-", ["agent-a", "agent-b", "zero"], "rate_limit_per_minute = 1000\n"
+    ) as stack:
+        hs, (user_a, user_b, zero) = stack.homeserver, stack.users
+        repere_times = asyncio.run(_measure(hs, user_a, stack.root / "a", stack.bot.user_id, n))
+        zero_proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.zerobot", hs.url, zero.user_id, zero.password, str(stack.root / "zero")],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+        )  # fmt: skip
+        assert zero_proc.stdout is not None
+        zero_proc.stdout.readline()
         try:
-            repere = hs.register("repere", secrets.token_urlsafe(12))
-            zero = hs.register("zero", secrets.token_urlsafe(12))
-            user_a = hs.register("agent-a", secrets.token_urlsafe(12))
-            user_b = hs.register("agent-b", secrets.token_urlsafe(12))
-            config = root / "config.toml"
-            # One user asks every question here: lift the per-sender flood limit.
-            write_bot_config(
-                config, hs.url, repere, root / "data", "rate_limit_per_minute = 1000\n"
-            )
-            proc = start_bot(config, root / "bot.log")
-            try:
-                repere_times = asyncio.run(_measure(hs, user_a, root / "a", repere.user_id, n))
-            finally:
-                stop_process(proc)
-            zero_proc = subprocess.Popen(
-                [sys.executable, "-m", "bot.zerobot", hs.url, zero.user_id, zero.password, str(root / "zero")],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-            )  # fmt: skip
-            assert zero_proc.stdout is not None
-            zero_proc.stdout.readline()
-            try:
-                zero_times = asyncio.run(_measure(hs, user_b, root / "b", zero.user_id, n))
-            finally:
-                stop_process(zero_proc)
+            zero_times = asyncio.run(_measure(hs, user_b, stack.root / "b", zero.user_id, n))
         finally:
-            hs.stop()
+            stop_process(zero_proc)
     ratio = statistics.median(repere_times) / statistics.median(zero_times)
     return "\n".join(
         [

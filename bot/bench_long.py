@@ -9,13 +9,11 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import secrets
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
-from bot.demo import ChatUser, start_bot, stop_process, write_bot_config
+from bot.demo import ChatUser, local_stack
 from bot.engine import Engine
 from bot.evaluation import load_set
 from bot.homeserver import Homeserver, Registered
@@ -91,24 +89,11 @@ async def _matrix_questions(
 
 
 def matrix_run(n: int) -> str:
-    with tempfile.TemporaryDirectory(prefix="repere-long-") as tmp:
-        root = Path(tmp)
-        hs = Homeserver(root / "synapse")
-        hs.start()
-        try:
-            bot = hs.register("repere", secrets.token_urlsafe(12))
-            user = hs.register("agent", secrets.token_urlsafe(12))
-            config = root / "config.toml"
-            write_bot_config(config, hs.url, bot, root / "data", "rate_limit_per_minute = 1000\n")
-            proc = start_bot(config, root / "bot.log")
-            try:
-                return asyncio.run(
-                    _matrix_questions(hs, user, bot.user_id, root / "u", n, proc.pid)
-                )
-            finally:
-                stop_process(proc)
-        finally:
-            hs.stop()
+    with local_stack("repere-long-", ["agent"], "rate_limit_per_minute = 1000\n") as stack:
+        user, pid = stack.users[0], stack.bot_process.pid
+        return asyncio.run(
+            _matrix_questions(stack.homeserver, user, stack.bot.user_id, stack.root / "u", n, pid)
+        )
 
 
 def run_bench_long(engine_questions: int = 20_000, matrix_questions: int = 2_000) -> str:

@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -203,26 +205,43 @@ async def _chat(homeserver: str, demo: Registered, bot_user_id: str, store: Path
         await user.stop()
 
 
-def run_demo() -> int:
-    with tempfile.TemporaryDirectory(prefix="repere-demo-") as tmp:
+@dataclass
+class LocalStack:
+    """A throwaway Synapse with the bot running on it, and accounts for the people."""
+
+    root: Path
+    homeserver: Homeserver
+    bot: Registered
+    users: list[Registered]
+    bot_process: subprocess.Popen[str]
+
+
+@contextlib.contextmanager
+def local_stack(prefix: str, users: list[str], bot_extra: str = "") -> Iterator[LocalStack]:
+    """Start Synapse and `repere run` in a temp dir; stop both and delete it on exit."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         root = Path(tmp)
-        print(
-            "Démarrage d'un serveur Matrix local (Synapse) et du robot…",
-            file=sys.stderr,
-            flush=True,
-        )
         hs = Homeserver(root / "synapse")
         hs.start()
-        bot_proc: subprocess.Popen[str] | None = None
+        proc: subprocess.Popen[str] | None = None
         try:
             bot = hs.register("repere", secrets.token_urlsafe(16))
-            demo = hs.register("demo", secrets.token_urlsafe(16))
+            accounts = [hs.register(name, secrets.token_urlsafe(16)) for name in users]
             config = root / "config.toml"
-            write_bot_config(config, hs.url, bot, root / "data")
-            bot_proc = start_bot(config, root / "bot.log")
-            asyncio.run(_chat(hs.url, demo, bot.user_id, root / "demo-crypto"))
+            write_bot_config(config, hs.url, bot, root / "data", bot_extra)
+            proc = start_bot(config, root / "bot.log")
+            yield LocalStack(root, hs, bot, accounts, proc)
         finally:
-            if bot_proc is not None:
-                stop_process(bot_proc)
+            if proc is not None:
+                stop_process(proc)
             hs.stop()
+
+
+def run_demo() -> int:
+    print("Démarrage d'un serveur Matrix local (Synapse) et du robot…", file=sys.stderr, flush=True)
+    with local_stack("repere-demo-", ["demo"]) as stack:
+        demo = stack.users[0]
+        asyncio.run(
+            _chat(stack.homeserver.url, demo, stack.bot.user_id, stack.root / "demo-crypto")
+        )
     return 0

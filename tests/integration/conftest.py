@@ -108,3 +108,11 @@ async def started_user(homeserver: Homeserver, account: Registered, store: Path)
     user = ChatUser(homeserver.url, account, store)
     await user.start()
     return user
+
+
+def replies_to(user: ChatUser, question: str) -> list[dict[str, Any]]:
+    """Every notice the user received in reply to one of their messages."""
+    return [
+        n for n in user.notices
+        if n.get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id") == question
+    ]  # fmt: skip

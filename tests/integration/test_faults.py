@@ -17,14 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.homeserver import Homeserver
-from tests.integration.conftest import run, started_user
-
-
-def replies_to(user: Any, question: str) -> list[dict[str, Any]]:
-    return [
-        n for n in user.notices
-        if n.get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id") == question
-    ]  # fmt: skip
+from tests.integration.conftest import replies_to, run, started_user
 
 
 @pytest.mark.parametrize("outage_s", [5, 60])

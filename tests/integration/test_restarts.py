@@ -7,15 +7,7 @@ import time
 from typing import Any
 
 from bot.homeserver import Homeserver
-from tests.integration.conftest import run, started_user
-
-
-def bot_replies(user: Any, room: str, question: str) -> list[dict[str, Any]]:
-    return [
-        n for n in user.notices
-        if n["room_id"] == room
-        and n.get("m.relates_to", {}).get("m.in_reply_to", {}).get("event_id") == question
-    ]  # fmt: skip
+from tests.integration.conftest import replies_to, run, started_user
 
 
 def test_sigterm_exits_cleanly_and_catches_up(homeserver: Homeserver, make_bot, make_user):
@@ -36,7 +28,7 @@ def test_sigterm_exits_cleanly_and_catches_up(homeserver: Homeserver, make_bot, 
             await asyncio.to_thread(bot.start)
             await user.reply_to(missed, timeout=60)
             await asyncio.sleep(4)  # room for a duplicate to show up
-            return code, stop_s, bot_replies(user, room, first), bot_replies(user, room, missed)
+            return code, stop_s, replies_to(user, first), replies_to(user, missed)
         finally:
             await user.stop()
 
@@ -64,7 +56,7 @@ def test_sigkill_restart_never_answers_twice(homeserver: Homeserver, make_bot, m
             after = await user.ask(room, "c'est quoi une information préoccupante ?")
             assert after["msgtype"] == "m.notice"
             await asyncio.sleep(4)
-            return bot_replies(user, room, questions[0]), bot_replies(user, room, questions[1])
+            return replies_to(user, questions[0]), replies_to(user, questions[1])
         finally:
             await user.stop()
 
@@ -88,7 +80,7 @@ def test_first_start_ignores_history(homeserver: Homeserver, make_bot, make_user
             fresh = await user.ask(room, "que puis-je dire en CLSPD ?")
             assert fresh["msgtype"] == "m.notice"
             await asyncio.sleep(3)
-            return bot_replies(user, room, old)
+            return replies_to(user, old)
         finally:
             await user.stop()
 
