@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import time
-from collections import OrderedDict
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from nio import (
 )
 from nio.exceptions import EncryptionError, LocalProtocolError
 
+from bot.bounded import BoundedDict
 from bot.chat import Caller, ChatCommands, describe_reload
 from bot.commands import Command, parse_choice, parse_command
 from bot.config import Config, MatrixSettings
@@ -127,14 +127,19 @@ class ReplyBot:
         self._tasks: set[asyncio.Task[None]] = set()
         self._batch: list[asyncio.Task[None]] = []
         self._commits: asyncio.Queue[tuple[str, list[asyncio.Task[None]]]] = asyncio.Queue()
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._pending: dict[tuple[str, str | None, str], Pending] = {}
-        self._pending_by_notice: dict[str, tuple[str, str | None, str]] = {}
-        self._last_trace: dict[tuple[str, str | None], tuple[str, ...]] = {}
+        self._seen: BoundedDict[str, None] = BoundedDict(SEEN_CACHE)
+        # Memory only, each bounded: a long-running bot in many rooms keeps a flat footprint.
+        self._pending: BoundedDict[tuple[str, str | None, str], Pending] = BoundedDict(SEEN_CACHE)
+        self._pending_by_notice: BoundedDict[str, tuple[str, str | None, str]] = BoundedDict(
+            SEEN_CACHE
+        )
+        self._last_trace: BoundedDict[tuple[str, str | None], tuple[str, ...]] = BoundedDict(
+            SEEN_CACHE
+        )
         self._invites_handled: set[str] = set()
         # Feedback: which entry each answer showed, and who already voted (memory only).
-        self._answer_entry: OrderedDict[str, str] = OrderedDict()
-        self._votes: set[tuple[str, str]] = set()
+        self._answer_entry: BoundedDict[str, str] = BoundedDict(SEEN_CACHE)
+        self._votes: BoundedDict[tuple[str, str], None] = BoundedDict(SEEN_CACHE * 4)
         self._last_purge = 0.0
         self._room_creators: dict[str, frozenset[str]] = {}
         self._watcher: asyncio.Task[None] | None = None
@@ -329,8 +334,6 @@ class ReplyBot:
         if event_id in self._seen:
             return False
         self._seen[event_id] = None
-        if len(self._seen) > SEEN_CACHE:
-            self._seen.popitem(last=False)
         return True
 
     def _fresh(self, server_ts_ms: int) -> bool:
@@ -380,7 +383,7 @@ class ReplyBot:
         if vote is not None and entry_id is not None:
             ballot = (event.reacts_to, event.sender)
             if ballot not in self._votes and self._first_time(event.event_id):
-                self._votes.add(ballot)
+                self._votes[ballot] = None
                 self._spawn(self.store.count_feedback(entry_id, vote))
             return
         key = self._pending_by_notice.get(event.reacts_to)
@@ -541,8 +544,6 @@ class ReplyBot:
                 await self.store.record_unanswered(scrub(question))
         if sent is not None and answer.status == ANSWERED and answer.entry_id:
             self._answer_entry[sent] = answer.entry_id
-            if len(self._answer_entry) > SEEN_CACHE:
-                self._answer_entry.popitem(last=False)
         if answer.personal_data and self.config.privacy.redact_messages:
             await self._redact(room, question_id)
 
@@ -573,6 +574,7 @@ class ReplyBot:
         reply = await self._render(answer)
         self._pending.pop(key, None)
         self._last_trace[(room.room_id, key[1])] = answer.trace
+        await self.store.count_answer(entry_id, ANSWERED)
         await self._send(
             room.room_id,
             trigger_event_id,
