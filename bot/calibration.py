@@ -10,7 +10,7 @@ from bot.engine import PRACTICAL, Engine
 from bot.evaluation import Labelled
 from bot.matcher import Calibration
 
-FEATURES = ("score", "margin", "matched", "unknown", "practical")
+FEATURES = ("score", "margin", "matched", "unknown", "practical", "coverage", "length")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
             continue
         top = ranked[0]
         practical = float(PRACTICAL in engine.rules.facts(tokens))
-        x = (top.score, top.margin, top.matched, top.unknown, practical)
+        length = math.log(1 + len(set(tokens)))
+        x = (top.score, top.margin, top.matched, top.unknown, practical, top.coverage, length)
         out.append(Sample(x, int(top.entry_id == item.expect)))
     return out
 

@@ -27,20 +27,30 @@ class Calibration:
     """Logistic model from ranking features to P(the entry is the right answer).
 
     `practical` is 1 when the question asks for practical information (opening hours, a phone
-    number, a form): the fact `question.pratique` in rules.toml.
+    number, a form): the fact `question.pratique` in rules.toml. `coverage` is the share of the
+    question's weight found in the entry, `length` the log of its number of distinct words.
 
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -3.7674
-    score: float = 4.8327
-    margin: float = 4.594
-    matched: float = 2.1341
-    unknown: float = -2.1422
-    practical: float = -1.5852
+    bias: float = -7.7494
+    score: float = 4.1267
+    margin: float = 5.0168
+    matched: float = 0.9074
+    unknown: float = -1.6183
+    practical: float = -1.3768
+    coverage: float = 3.0059
+    length: float = 2.2373
 
     def confidence(
-        self, score: float, margin: float, matched: float, unknown: float, practical: float = 0.0
+        self,
+        score: float,
+        margin: float,
+        matched: float,
+        unknown: float,
+        practical: float = 0.0,
+        coverage: float = 0.0,
+        length: float = 0.0,
     ) -> float:
         z = (
             self.bias
@@ -49,6 +59,8 @@ class Calibration:
             + self.matched * matched
             + self.unknown * unknown
             + self.practical * practical
+            + self.coverage * coverage
+            + self.length * length
         )
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
@@ -173,12 +185,16 @@ class Matcher:
             raw.append((e, score, dice, matched / wq, fuzzy, matched / self.unknown_idf))
         raw.sort(key=lambda r: (-r[1], self.entry_ids[r[0]]))
         unknown = sum(self.unknown_idf for t in q if t not in self.idf) / wq
+        # Short questions are the ambiguous ones: "secret ?" matches half the base.
+        length = math.log(1 + len(q))
         scored: list[Scored] = []
         top2 = [*sorted((r[1] for r in raw), reverse=True)[:2], 0.0]
         for e, score, dice, coverage, fuzzy, matched in raw[:limit]:
             best_other = top2[1] if score >= top2[0] else top2[0]
             margin = score - best_other
-            conf = self.calibration.confidence(score, margin, matched, unknown, float(practical))
+            conf = self.calibration.confidence(
+                score, margin, matched, unknown, float(practical), coverage, length
+            )
             scored.append(
                 Scored(
                     self.entry_ids[e], score, conf, dice, coverage, fuzzy, margin, matched, unknown
