@@ -41,6 +41,7 @@ from nio import (
     WhoamiResponse,
 )
 from nio.exceptions import EncryptionError, LocalProtocolError
+from watchfiles import awatch
 
 from bot.bounded import BoundedDict
 from bot.chat import Caller, ChatCommands, describe_reload
@@ -211,6 +212,7 @@ class ReplyBot:
         self.first_start = await self.store.get_meta("sync_token") is None
         # Watching starts before the bot reports ready, so no edit made after that is missed.
         self._watcher = asyncio.create_task(self._watch_knowledge())
+        self._watcher.add_done_callback(self._watcher_done)
         for cls, cb in (
             (RoomMessage, self._on_message),
             (MegolmEvent, self._on_undecryptable),
@@ -296,10 +298,12 @@ class ReplyBot:
     def stop(self) -> None:
         self.stopping.set()
 
+    def _watcher_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("knowledge watcher stopped: %s", type(task.exception()).__name__)
+
     async def _watch_knowledge(self) -> None:
         """Reload on any change under knowledge/; a broken edit keeps the old base serving."""
-        from watchfiles import awatch
-
         async for _changes in awatch(self.holder.knowledge_dir, stop_event=self.stopping):
             result = self.holder.reload()
             log.info("knowledge reload: %s", "ok" if not self.holder.errors else "refused")
