@@ -89,7 +89,7 @@ async def _matrix_questions(
 
 
 def matrix_run(n: int) -> str:
-    with local_stack("repere-long-", ["agent"], "rate_limit_per_minute = 1000\n") as stack:
+    with local_stack("repere-long-", ["agent"], "rate_limit_per_minute = 100000\n") as stack:
         user, pid = stack.users[0], stack.bot_process.pid
         return asyncio.run(
             _matrix_questions(stack.homeserver, user, stack.bot.user_id, stack.root / "u", n, pid)

@@ -283,7 +283,7 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
     ints = {}
     for key, default, lo, hi in (
         ("max_message_chars", 4000, 100, 100_000),
-        ("rate_limit_per_minute", 12, 1, 1000),
+        ("rate_limit_per_minute", 12, 1, 100_000),
     ):
         value = b.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
