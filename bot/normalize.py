@@ -37,9 +37,13 @@ STOPWORDS: frozenset[str] = frozenset(
 _VOWELS = frozenset("aeiouy")
 
 
+# Ligatures have no decomposition: without this "sœur" would split into "s" and "ur".
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
 def fold(text: str) -> str:
-    """NFKC, then accents removed and case folded."""
-    text = unicodedata.normalize("NFKC", text)
+    """NFKC, then accents removed, ligatures spelt out and case folded."""
+    text = unicodedata.normalize("NFKC", text).translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
