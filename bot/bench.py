@@ -10,11 +10,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.engine import Engine, EngineSettings, PersonalDataScanner
-from bot.evaluation import load_set
+from bot.evaluation import DATA_DIR, load_set
 from bot.knowledge import Entry, KnowledgeBase
 from bot.render import Renderer
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
 STAGES = ("normalise", "match", "rules", "privacy", "render")
 
 

@@ -15,11 +15,9 @@ from pathlib import Path
 
 from bot.demo import ChatUser, local_stack
 from bot.engine import Engine
-from bot.evaluation import load_set
+from bot.evaluation import DATA_DIR, load_set
 from bot.homeserver import Homeserver, Registered
 from bot.render import Renderer
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def rss_mb(pid: int | None = None) -> float:

@@ -11,11 +11,10 @@ from typing import Any
 
 from bot.config import Config, ConfigError, load_config
 from bot.engine import Answer, Engine, NoScanner
+from bot.evaluation import DATA_DIR
 from bot.knowledge import KnowledgeError, load_knowledge
 from bot.reload import failing_rule_cases
 from bot.render import Renderer, Reply
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:

@@ -14,6 +14,8 @@ from bot.knowledge import KnowledgeBase
 from bot.normalize import STOPWORDS, fold, raw_tokens
 
 NONE = "none"
+# The labelled sets (dev, held-out, personal-data corpora), read by eval, calibrate and the benchmarks.
+DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 @dataclass(frozen=True)

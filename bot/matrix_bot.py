@@ -44,7 +44,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError
 from watchfiles import awatch
 
 from bot.bounded import BoundedDict
-from bot.chat import Caller, ChatCommands, describe_reload
+from bot.chat import Caller, ChatCommands, describe_reload, text_reply
 from bot.commands import Command, parse_choice, parse_command
 from bot.config import Config, MatrixSettings
 from bot.crosssign import CrossSigningError, ensure_cross_signing
@@ -438,7 +438,7 @@ class ReplyBot:
             "Pouvez-vous le renvoyer ?"
         )
         content = reply_content(
-            Reply(text, f"<p>{text}</p>"), event.event_id, direct=direct,
+            text_reply(text), event.event_id, direct=direct,
             root=thread_root(event.source.get("content", {})), sender=event.sender,
         )  # fmt: skip
         await self._send(room.room_id, event.event_id, content)
@@ -475,7 +475,7 @@ class ReplyBot:
                 text = "Vous envoyez beaucoup de messages : je reprendrai dans une minute."
                 await self._send(
                     room.room_id, event.event_id,
-                    reply_content(Reply(text, f"<p>{text}</p>"), event.event_id, direct=direct, root=root, sender=sender),
+                    reply_content(text_reply(text), event.event_id, direct=direct, root=root, sender=sender),
                 )  # fmt: skip
             log.info("rate limited")
             return

@@ -15,6 +15,7 @@ from stdnum import iban as std_iban
 from stdnum.fr import nir as std_nir
 
 from bot.lexicon import Lexicon, load_lexicon
+from bot.normalize import fold
 
 KINDS: tuple[str, ...] = ("name", "phone", "email", "address", "nir", "birthdate", "iban")
 PLACEHOLDERS: dict[str, str] = {
@@ -78,29 +79,8 @@ def _build_translation() -> dict[int, str]:
 _TRANSLATION = _build_translation()
 
 
-_ACCENTS = str.maketrans(
-    {
-        **dict.fromkeys("àâäáãå", "a"),
-        "ç": "c",
-        **dict.fromkeys("éèêë", "e"),
-        **dict.fromkeys("íìîï", "i"),
-        "ñ": "n",
-        **dict.fromkeys("óòôöõ", "o"),
-        **dict.fromkeys("úùûü", "u"),
-        **dict.fromkeys("ýÿ", "y"),
-        "œ": "oe",
-        "æ": "ae",
-    }
-)
-
-
-def _fold(word: str) -> str:
-    """Lowercase and strip accents, since social workers often type without them."""
-    return word.lower().translate(_ACCENTS)
-
-
 def _words(blob: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in blob.split())
+    return frozenset(fold(w) for w in blob.split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,10 +213,10 @@ _VERBISH = _words(
 )
 
 _NOT_NAME = (
-    frozenset(_fold(w) for w in STOP_WORDS) | _ROLES | _DOMAIN | _COMMON | _VERBISH
+    frozenset(fold(w) for w in STOP_WORDS) | _ROLES | _DOMAIN | _COMMON | _VERBISH
 ) - frozenset({"da", "de", "le", "la", "van", "ben", "el", "di", "du"})
 _FIRST_NAMES_OK = _FIRST_NAMES - _NOT_NAME
-_AFTER_CIVILITY_NOT_NAME = frozenset(_fold(w) for w in STOP_WORDS) | _ROLES | _DOMAIN
+_AFTER_CIVILITY_NOT_NAME = frozenset(fold(w) for w in STOP_WORDS) | _ROLES | _DOMAIN
 
 _PARTICLES = frozenset(
     {"le", "la", "de", "da", "du", "van", "von", "ben", "el", "di", "dos", "des"}
@@ -434,7 +414,7 @@ def _find_addresses(text: str) -> Iterator[Finding]:
             yield Finding("address", m.start(), m.end())
         for m in _POSTCODE_TOWN_RE.finditer(text):
             first_town_word = m.group("town").split()[0].split("-")[0]
-            if _fold(first_town_word) not in _NOT_TOWN:
+            if fold(first_town_word) not in _NOT_TOWN:
                 yield Finding("address", m.start(), m.end())
     for m in _NAMED_PLACE_RE.finditer(text):
         yield Finding("address", m.start(), m.end())
@@ -448,7 +428,7 @@ def _extend_surnames(text: str, end: int, limit: int = 3) -> int:
     """Extend a name over the capitalised words that follow it ("Kevin DURAND")."""
     for _ in range(limit):
         m = _NEXT_CAP_RE.match(text, end)
-        if m is None or _fold(m.group(1)) in _NOT_NAME:
+        if m is None or fold(m.group(1)) in _NOT_NAME:
             break
         end = m.end(1)
     return end
@@ -457,7 +437,7 @@ def _extend_surnames(text: str, end: int, limit: int = 3) -> int:
 def _extend_back(text: str, start: int) -> int:
     """Include an uppercase surname written before the first name ("DURAND Kevin")."""
     m = _PREV_UPPER_RE.search(text, max(0, start - 40), start)
-    if m is None or _fold(m.group(1)) in _NOT_NAME:
+    if m is None or fold(m.group(1)) in _NOT_NAME:
         return start
     return m.start(1)
 
@@ -471,14 +451,14 @@ def _find_cued_names(text: str, lexicon: Lexicon) -> Iterator[Finding]:
             continue
         word = w.group(1)
         start = w.start(1)
-        folded = _fold(word)
+        folded = fold(word)
         if len(word) < 2:
             continue  # "Mme X", "M. D." are already pseudonymised
         if cue_folded in {"me", "m."} and not (cue[0].isupper() and _is_cap(word)):
             continue  # "il me dit", "3 m. de long"
         if folded in _PARTICLES and _is_cap(word):
             nxt = _NEXT_CAP_RE.match(text, w.end(1))
-            if nxt is None or _fold(nxt.group(1)) in _NOT_NAME:
+            if nxt is None or fold(nxt.group(1)) in _NOT_NAME:
                 continue  # "Madame La Présidente"
             yield Finding("name", start, _extend_surnames(text, nxt.end(1)))
             continue
@@ -495,12 +475,12 @@ def _find_cued_names(text: str, lexicon: Lexicon) -> Iterator[Finding]:
         if w is None:
             continue
         word = w.group(1)
-        folded = _fold(word)
+        folded = fold(word)
         if len(word) < 2:
             continue
         if _is_cap(word) and folded in _PARTICLES:
             nxt = _NEXT_CAP_RE.match(text, w.end(1))
-            if nxt is not None and _fold(nxt.group(1)) not in _NOT_NAME:
+            if nxt is not None and fold(nxt.group(1)) not in _NOT_NAME:
                 yield Finding("name", w.start(1), _extend_surnames(text, nxt.end(1)))
             continue
         if folded in _NOT_NAME:
@@ -568,7 +548,7 @@ class PrivacyScanner:
         skip_until = 0
         for m in _WORD_RE.finditer(text):
             word = m.group()
-            folded = _fold(word)
+            folded = fold(word)
             if m.start() < skip_until:
                 continue
             if _first_name_hit(word, folded):
@@ -594,8 +574,8 @@ class PrivacyScanner:
                 continue
             tokens = [t for t in ent if t.text.strip()]
             while tokens and (
-                _fold(tokens[0].text) in _NOT_NAME
-                or _fold(tokens[0].text) in _PARTICLES
+                fold(tokens[0].text) in _NOT_NAME
+                or fold(tokens[0].text) in _PARTICLES
                 or not tokens[0].text[:1].isalpha()
             ):
                 tokens.pop(0)
@@ -606,11 +586,11 @@ class PrivacyScanner:
             good = False
             for tok in tokens:
                 word = tok.text
-                if not _TITLE_RE.match(word) or _fold(word) in _NOT_NAME:
+                if not _TITLE_RE.match(word) or fold(word) in _NOT_NAME:
                     continue
-                if any(_fold(p) in _NOT_NAME for p in word.split("-")):
+                if any(fold(p) in _NOT_NAME for p in word.split("-")):
                     continue
-                if _fold(word) in _FIRST_NAMES_OK:
+                if fold(word) in _FIRST_NAMES_OK:
                     good = True
                     continue
                 # spaCy tags capitalised common nouns as PER ("Habitat et Humanisme"), and a

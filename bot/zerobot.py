@@ -19,7 +19,6 @@ async def main(homeserver: str, user_id: str, password: str, store: str) -> None
         homeserver, user_id, store_path=store, config=AsyncClientConfig(encryption_enabled=True)
     )
     await client.login(password)
-    started = asyncio.get_running_loop().time()
 
     async def on_invite(room: MatrixRoom, event: InviteMemberEvent) -> None:
         if event.state_key == client.user_id:
@@ -42,7 +41,6 @@ async def main(homeserver: str, user_id: str, password: str, store: str) -> None
     client.add_event_callback(on_text, RoomMessageText)
     await client.sync(timeout=0, full_state=True)
     print("ready", flush=True)
-    del started
     await client.sync_forever(timeout=30_000)
 
 

@@ -96,4 +96,11 @@ def test_hostile_text_does_not_break_tokens():
 
 
 def test_ligatures_are_spelt_out():
-    assert raw_tokens("la sœur, un Œuvre, ex æquo") == ["la", "soeur", "un", "oeuvre", "ex", "aequo"]
+    assert raw_tokens("la sœur, un Œuvre, ex æquo") == [
+        "la",
+        "soeur",
+        "un",
+        "oeuvre",
+        "ex",
+        "aequo",
+    ]
