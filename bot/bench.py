@@ -35,7 +35,7 @@ def time_stages(
             t1 = clock()
             outcome = engine.rules.evaluate(tokens)
             t2 = clock()
-            ranked = engine.matcher.rank(tokens, limit=engine.settings.max_candidates + 1)
+            ranked = engine.rank(tokens, outcome, limit=engine.settings.max_candidates + 1)
             t3 = clock()
             personal = engine.scanner.kinds(q)
             t4 = clock()

@@ -24,11 +24,12 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
     out = []
     for item in items:
         tokens = engine.normalizer.tokens(item.text)
-        ranked = engine.matcher.rank(tokens, limit=2)
+        outcome = engine.rules.evaluate(tokens)
+        ranked = engine.rank(tokens, outcome, limit=2)
         if not ranked:
             continue
         top = ranked[0]
-        practical = float(PRACTICAL in engine.rules.facts(tokens))
+        practical = float(PRACTICAL in outcome.facts)
         length = math.log(1 + len(set(tokens)))
         x = (top.score, top.margin, top.matched, top.unknown, practical, top.coverage, length)
         out.append(Sample(x, int(top.entry_id == item.expect)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,18 @@ def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
     return [entry.title, *entry.questions, " ".join(entry.tags), " ".join(articles)]
 
 
+def _fact_profiles(
+    kb: KnowledgeBase, rules: RuleEngine, phrasings: dict[str, list[list[str]]]
+) -> dict[str, dict[str, float]]:
+    """For each entry, the share of its phrasings in which each fact is seen."""
+    profiles: dict[str, dict[str, float]] = {}
+    for eid, entry in kb.entries.items():
+        questions = phrasings[eid][1 : 1 + len(entry.questions)]
+        seen = Counter(f for q in questions for f in rules.facts(q))
+        profiles[eid] = {f: n / len(questions) for f, n in seen.items()} if questions else {}
+    return profiles
+
+
 class Engine:
     """Holds the loaded knowledge base and its indexes; `answer` has no side effect."""
 
@@ -96,15 +110,25 @@ class Engine:
         known = [e.body for e in kb.entries.values()]
         known += [p for patterns in kb.facts.values() for p in patterns]
         self.normalizer = Normalizer.build(texts, kb.synonyms, known, lexicon)
-        self.matcher = Matcher(
-            {
-                eid: [self.normalizer.tokens(t) for t in _entry_texts(e, kb)]
-                for eid, e in kb.entries.items()
-            },
-            self.settings.weights,
-            self.settings.calibration,
-        )
+        phrasings = {
+            eid: [self.normalizer.tokens(t) for t in _entry_texts(e, kb)]
+            for eid, e in kb.entries.items()
+        }
+        bodies = {eid: self.normalizer.tokens(e.body) for eid, e in kb.entries.items()}
+        self.matcher = Matcher(phrasings, self.settings.weights, self.settings.calibration, bodies)
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
+        profiles = _fact_profiles(kb, self.rules, phrasings)
+        # Indexed by fact, so a question's prior touches only the entries that share a fact.
+        self.fact_postings: dict[str, tuple[tuple[str, float], ...]] = {}
+        for eid, profile in profiles.items():
+            for f, share in profile.items():
+                self.fact_postings[f] = (*self.fact_postings.get(f, ()), (eid, share))
+        n = len(kb.entries)
+        # A fact seen in every entry's phrasings says nothing; a rare one says much.
+        self.fact_weights = {
+            f: math.log((n + 1) / (sum(share for _, share in post) + 0.5))
+            for f, post in self.fact_postings.items()
+        }
 
     @classmethod
     def load(
@@ -125,13 +149,34 @@ class Engine:
     def answer(self, question: str) -> Answer:
         tokens = self.normalizer.tokens(question)
         outcome = self.rules.evaluate(tokens)
-        ranked = self.matcher.rank(
-            tokens,
-            limit=self.settings.max_candidates + 1,
-            practical=PRACTICAL in outcome.facts,
-        )
+        ranked = self.rank(tokens, outcome, limit=self.settings.max_candidates + 1)
         personal = self.scanner.kinds(question)
         return self.decide(ranked, outcome, personal)
+
+    def rank(self, tokens: Sequence[str], outcome: RuleOutcome, limit: int) -> list[Scored]:
+        return self.matcher.rank(
+            tokens,
+            limit=limit,
+            practical=PRACTICAL in outcome.facts,
+            prior=self.prior(outcome),
+        )
+
+    def prior(self, outcome: RuleOutcome) -> dict[str, float]:
+        """What the facts alone say about each entry, in [0, 1].
+
+        Half comes from the fired rules (the entries they name), half from how often the facts
+        seen in the question also appear in each entry's phrasings. Facts group words the
+        thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
+        """
+        facts = outcome.facts - {PRACTICAL}
+        out: dict[str, float] = dict.fromkeys(outcome.entries, 0.5)
+        total = sum(self.fact_weights.get(f, 0.0) for f in facts)
+        if total:
+            for f in facts:
+                w = 0.5 * self.fact_weights.get(f, 0.0) / total
+                for eid, share in self.fact_postings.get(f, ()):
+                    out[eid] = out.get(eid, 0.0) + w * share
+        return out
 
     def decide(
         self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +18,10 @@ class MatchWeights:
     coverage: float = 0.0
     fuzzy: float = 0.2
     bm25: float = 0.4
+    # What the decision rules' facts say about the question (engine.py: `Engine.prior`): a rule
+    # that fires vouches for its entries, and the facts seen resemble some entries' phrasings more.
+    prior: float = 0.06
+    body: float = 0.2
     # Only the best `shortlist` entries by word overlap get the (slower) fuzzy comparison.
     shortlist: int = 40
 
@@ -33,14 +37,14 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -7.7494
-    score: float = 4.1267
-    margin: float = 5.0168
-    matched: float = 0.9074
-    unknown: float = -1.6183
-    practical: float = -1.3768
-    coverage: float = 3.0059
-    length: float = 2.2373
+    bias: float = -9.5742
+    score: float = 5.2921
+    margin: float = 8.5752
+    matched: float = 0.681
+    unknown: float = -1.1932
+    practical: float = -2.8282
+    coverage: float = 1.3725
+    length: float = 2.9741
 
     def confidence(
         self,
@@ -76,6 +80,10 @@ class Scored:
     margin: float  # score minus the best other entry's score
     matched: float  # question weight found in the entry, in units of the rarest word's weight
     unknown: float  # share of the question's weight in words no entry knows
+    bm25: float = 0.0  # entry-level BM25 over the phrasings, normalised to [0, 1]
+    evidence: float = 0.0  # the same, not normalised: how much the question says in favour
+    body: float = 0.0  # BM25 against the answer's text
+    prior: float = 0.0  # what the facts say (`Engine.prior`)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,7 @@ class Matcher:
         entry_phrasings: Mapping[str, Sequence[Sequence[str]]],
         weights: MatchWeights | None = None,
         calibration: Calibration | None = None,
+        entry_bodies: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.weights = weights or MatchWeights()
         self.calibration = calibration or Calibration()
@@ -133,6 +142,9 @@ class Matcher:
             for t in c:
                 postings[t].append(e)
         self.bm25 = tuple(bm25)
+        self.body_bm25, self.body_idf = _bm25_fields(
+            [list((entry_bodies or {}).get(eid, ())) for eid in self.entry_ids]
+        )
         self.postings = {t: tuple(v) for t, v in postings.items()}
         self.phrasings: tuple[tuple[_Phrasing, ...], ...] = tuple(
             tuple(
@@ -157,19 +169,29 @@ class Matcher:
                 partial[e] += self.bm25[e][t]
         return sorted(partial, key=lambda e: (-partial[e], e))[: self.weights.shortlist]
 
-    def rank(self, tokens: Sequence[str], limit: int = 5, practical: bool = False) -> list[Scored]:
-        """Best entries first; an empty list when no entry shares a word with the question."""
+    def rank(
+        self,
+        tokens: Sequence[str],
+        limit: int = 5,
+        practical: bool = False,
+        prior: Mapping[str, float] | None = None,
+    ) -> list[Scored]:
+        """Best entries first; an empty list when no entry shares a word with the question.
+
+        `prior` maps entry ids to a bonus in [0, 1] weighed by `MatchWeights.prior`.
+        """
         q = frozenset(tokens)
         if not q:
             return []
         candidates = self._candidates(q)
         if not candidates:
             return []
+        prior = prior or {}
         w = self.weights
         wq = self._w(q)
         bm25_max = wq * (BM25_K1 + 1)
         qtext = " ".join(tokens)
-        raw: list[tuple[int, float, float, float, float, float]] = []
+        raw: list[tuple[int, float, float, float, float, float, tuple[float, ...]]] = []
         for e in candidates:
             contributions = self.bm25[e]
             phrasings = self.phrasings[e]
@@ -178,18 +200,30 @@ class Matcher:
                 default=0.0,
             )
             matched = sum(self.idf[t] for t in q if t in contributions)
-            bm25 = sum(contributions.get(t, 0.0) for t in q) / bm25_max
+            evidence = sum(contributions.get(t, 0.0) for t in q)
+            bm25 = evidence / bm25_max
             fuzzy = max((fuzz.token_sort_ratio(qtext, p.text) for p in phrasings), default=0.0)
             fuzzy /= 100.0
-            score = w.dice * dice + w.coverage * matched / wq + w.fuzzy * fuzzy + w.bm25 * bm25
-            raw.append((e, score, dice, matched / wq, fuzzy, matched / self.unknown_idf))
+            body_max = sum(self.body_idf.get(t, 0.0) for t in q) * (BM25_K1 + 1)
+            body = sum(self.body_bm25[e].get(t, 0.0) for t in q) / body_max if body_max else 0.0
+            bonus = prior.get(self.entry_ids[e], 0.0)
+            score = (
+                w.dice * dice
+                + w.coverage * matched / wq
+                + w.fuzzy * fuzzy
+                + w.bm25 * bm25
+                + w.prior * bonus
+                + w.body * body
+            )
+            extra: tuple[float, ...] = (bm25, evidence, body, bonus)
+            raw.append((e, score, dice, matched / wq, fuzzy, matched / self.unknown_idf, extra))
         raw.sort(key=lambda r: (-r[1], self.entry_ids[r[0]]))
         unknown = sum(self.unknown_idf for t in q if t not in self.idf) / wq
         # Short questions are the ambiguous ones: "secret ?" matches half the base.
         length = math.log(1 + len(q))
         scored: list[Scored] = []
         top2 = [*sorted((r[1] for r in raw), reverse=True)[:2], 0.0]
-        for e, score, dice, coverage, fuzzy, matched in raw[:limit]:
+        for e, score, dice, coverage, fuzzy, matched, extra in raw[:limit]:
             best_other = top2[1] if score >= top2[0] else top2[0]
             margin = score - best_other
             conf = self.calibration.confidence(
@@ -197,7 +231,33 @@ class Matcher:
             )
             scored.append(
                 Scored(
-                    self.entry_ids[e], score, conf, dice, coverage, fuzzy, margin, matched, unknown
+                    self.entry_ids[e],
+                    score,
+                    conf,
+                    dice,
+                    coverage,
+                    fuzzy,
+                    margin,
+                    matched,
+                    unknown,
+                    *extra,
                 )
             )
         return scored
+
+
+def _bm25_fields(
+    docs: Sequence[Sequence[str]],
+) -> tuple[tuple[dict[str, float], ...], dict[str, float]]:
+    """BM25 contribution of each word to each document, and the words' IDF."""
+    counts = [Counter(d) for d in docs]
+    df = Counter(t for c in counts for t in c)
+    n = len(docs)
+    idf = {t: math.log((n + 1) / (k + 0.5)) for t, k in df.items()}
+    lengths = [sum(c.values()) for c in counts]
+    avg = (sum(lengths) / n if n else 1.0) or 1.0
+    out = []
+    for c, length in zip(counts, lengths, strict=True):
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * length / avg)
+        out.append({t: idf[t] * k * (BM25_K1 + 1) / (k + norm) for t, k in c.items()})
+    return tuple(out), idf

@@ -30,7 +30,7 @@ STOPWORDS: frozenset[str] = frozenset(
     ou oui par parce pas peu pour pourquoi pr qd quand que quel quelle quelles quels qui quoi s
     sa sais sait salut sans se ses si sinon soit sommes son sont sous stp suis sur svp t ta te
     tes toi ton tous tout toute toutes tres tu u un une v vais vas voila vos votre vous vs w x y
-    z ds bjr slt
+    z ds bjr slt comme dune dun chui chuis
     """.split()
 )
 
