@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.engine import PRACTICAL, Engine
+from bot.engine import Engine, is_practical
 from bot.evaluation import Labelled
 from bot.matcher import Calibration
 
@@ -29,7 +29,7 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
         if not ranked:
             continue
         top = ranked[0]
-        practical = float(PRACTICAL in outcome.facts)
+        practical = float(is_practical(outcome))
         length = math.log(1 + len(set(tokens)))
         x = (top.score, top.margin, top.matched, top.unknown, practical, top.coverage, length)
         out.append(Sample(x, int(top.entry_id == item.expect)))

@@ -111,6 +111,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         evaluate_engine,
         format_reports,
         load_set,
+        with_typos,
     )
     from bot.lexicon import load_lexicon
 
@@ -125,6 +126,13 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         sets["heldout"] = load_set(DATA_DIR / "heldout.toml")
     if args.set == "heldout":
         del sets["dev"]
+    if args.typos:
+        sets = {
+            f"{name}, fautes de frappe dans {args.typos:.0%} des mots": with_typos(
+                items, args.typos
+            )
+            for name, items in sets.items()
+        }
     for name, items in sets.items():
         reports = [evaluate_engine(engine, items)]
         if args.baselines:
@@ -133,6 +141,16 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         print(format_reports(f"Jeu « {name} »", reports))
         print()
     return 0
+
+
+def _typo_rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = -1.0
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError(f"attendu un nombre entre 0 et 1, reçu « {text} »")
+    return rate
 
 
 def cmd_kb_calibrate(args: argparse.Namespace) -> int:
@@ -307,6 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--baselines", action="store_true", help="comparer à trois méthodes de référence"
     )
     ev.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    ev.add_argument(
+        "--typos",
+        type=_typo_rate,
+        default=0.0,
+        metavar="PART",
+        help="ajouter une faute de frappe au hasard dans cette part des mots (0 à 1), même graine",
+    )
     ev.set_defaults(func=cmd_kb_eval)
 
     cal = kb_sub.add_parser("calibrate", help="ajuster le modèle de confiance sur le jeu de dev")

@@ -81,6 +81,15 @@ def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
     return [entry.title, *entry.questions, " ".join(entry.tags), " ".join(articles)]
 
 
+def is_practical(outcome: RuleOutcome) -> bool:
+    """A practical question (opening hours, a form, the software) that no decision rule is about.
+
+    A fired rule means the question is about a situation of the base: "ils veulent son adresse,
+    on l'a dans le logiciel" is a requisition, not a question about the software.
+    """
+    return PRACTICAL in outcome.facts and not outcome.fired
+
+
 def _fact_profiles(
     kb: KnowledgeBase, rules: RuleEngine, phrasings: dict[str, list[list[str]]]
 ) -> dict[str, dict[str, float]]:
@@ -157,7 +166,7 @@ class Engine:
         return self.matcher.rank(
             tokens,
             limit=limit,
-            practical=PRACTICAL in outcome.facts,
+            practical=is_practical(outcome),
             prior=self.prior(outcome),
         )
 

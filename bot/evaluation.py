@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -42,6 +43,37 @@ def load_set(path: Path) -> list[Labelled]:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     return [Labelled(q["text"], q["expect"], bool(q.get("police", False))) for q in data["q"]]
+
+
+_KEYS = "azertyuiopqsdfghjklmwxcvbn"
+
+
+def with_typos(items: Sequence[Labelled], rate: float, seed: int = 7) -> list[Labelled]:
+    """The same questions with one random typo in a share `rate` of their words of 5+ letters.
+
+    A typo is a letter dropped, doubled, swapped with the next or replaced (AZERTY letters), never
+    the first or last letter. Seeded, so two runs compare like with like.
+    """
+    rng = random.Random(seed)
+
+    def typo(w: str) -> str:
+        i = rng.randrange(1, len(w) - 1)
+        kind = rng.randrange(4)
+        if kind == 0:
+            return w[:i] + w[i + 1 :]
+        if kind == 1:
+            return w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+        if kind == 2:
+            return w[:i] + w[i] + w[i:]
+        return w[:i] + rng.choice(_KEYS) + w[i + 1 :]
+
+    def noisy(text: str) -> str:
+        return " ".join(
+            typo(w) if len(w) >= 5 and w.isalpha() and rng.random() < rate else w
+            for w in text.split()
+        )
+
+    return [Labelled(noisy(i.text), i.expect, i.police) for i in items]
 
 
 def _report(

@@ -37,14 +37,14 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -9.5742
-    score: float = 5.2921
-    margin: float = 8.5752
-    matched: float = 0.681
-    unknown: float = -1.1932
-    practical: float = -2.8282
-    coverage: float = 1.3725
-    length: float = 2.9741
+    bias: float = -11.3481
+    score: float = 7.4576
+    margin: float = 5.452
+    matched: float = 0.5851
+    unknown: float = -0.9503
+    practical: float = -2.9843
+    coverage: float = 1.4758
+    length: float = 3.4509
 
     def confidence(
         self,

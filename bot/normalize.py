@@ -171,12 +171,14 @@ class Normalizer:
         return cls(frozenset(known), usable, lexicon, phrases, max_len)
 
     def correct(self, token: str) -> str:
-        """Map an unknown word to the closest target: one edit from 6 letters, two from 9.
+        """Map an unknown word to the closest target: one edit from 5 letters, two from 9.
 
-        Shorter words are left alone: "subit" is one edit from "suit", "cdas" from "cas".
+        Shorter words are left alone ("cdas" is one edit from "cas"); real words too ("subit" is one
+        edit from "suit"). From 5 letters instead of 6: on the dev set with random one-letter
+        typos, top-1 rose from 92.2-92.5 % to 92.7-93.7 % over three seeds, clean text unchanged.
         """
         if (
-            len(token) < 6
+            len(token) < 5
             or token in self.known
             or not token.isalpha()
             or token in self.lexicon

@@ -108,3 +108,20 @@ def test_config_toml_syntax_error(tmp_path: Path):
 def test_example_config_is_valid():
     out = repere("--config", str(ROOT / "config.example.toml"), "kb", "check")
     assert out.returncode == 0, out.stderr
+
+
+def test_kb_eval_compares_with_the_three_baselines():
+    r = repere("kb", "eval", "--baselines")
+    assert r.returncode == 0, r.stderr
+    for method in ("Repère", "rapidfuzz", "BM25", "TF-IDF"):
+        assert method in r.stdout
+    assert "Confusions les plus fréquentes" in r.stdout
+
+
+def test_kb_eval_with_typos_and_a_bad_rate():
+    r = repere("kb", "eval", "--typos", "0.3")
+    assert r.returncode == 0, r.stderr
+    assert "fautes de frappe dans 30% des mots" in r.stdout
+    bad = repere("kb", "eval", "--typos", "beaucoup")
+    assert bad.returncode == 2
+    assert "attendu un nombre entre 0 et 1" in bad.stderr

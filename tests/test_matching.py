@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings, NoScanner
-from bot.evaluation import Labelled, evaluate_engine
+from bot.evaluation import Labelled, evaluate_engine, with_typos
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher, MatchWeights
 
@@ -166,3 +166,17 @@ def test_facts_favour_the_entries_whose_phrasings_share_them(plain_engine: Engin
     prior = plain_engine.prior(outcome)
     assert prior["tiers-sans-base-legale"] > prior.get("requisition-opj", 0.0)
     assert all(0.0 <= v <= 1.0 for v in prior.values())
+
+
+def test_typo_noise_is_seeded_and_keeps_the_labels(devset: list[Labelled]):
+    noisy = with_typos(devset, 0.3)
+    assert noisy == with_typos(devset, 0.3)
+    assert [i.expect for i in noisy] == [i.expect for i in devset]
+    changed = sum(a.text != b.text for a, b in zip(noisy, devset, strict=True))
+    assert len(devset) * 0.5 < changed < len(devset)
+    assert with_typos(devset, 0.0) == devset
+
+
+def test_typos_cost_little(plain_engine: Engine, devset: list[Labelled]):
+    """Random one-letter typos in 30 % of the longer words: the floor stays above 88 %."""
+    assert evaluate_engine(plain_engine, with_typos(devset, 0.3)).top1 >= 0.88
