@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 class MatchWeights:
     """How the signals add up to a ranking score; defaults measured on the dev set (docs/matching.md)."""
 
-    dice: float = 0.5
+    dice: float = 0.3
     coverage: float = 0.0
     fuzzy: float = 0.2
     bm25: float = 0.4
@@ -37,14 +37,14 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -11.3481
-    score: float = 7.4576
-    margin: float = 5.452
-    matched: float = 0.5851
-    unknown: float = -0.9503
-    practical: float = -2.9843
-    coverage: float = 1.4758
-    length: float = 3.4509
+    bias: float = -11.6199
+    score: float = 9.5805
+    margin: float = 5.5991
+    matched: float = 0.6161
+    unknown: float = -0.9408
+    practical: float = -2.845
+    coverage: float = 1.6227
+    length: float = 3.4216
 
     def confidence(
         self,
