@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -126,18 +126,13 @@ class Engine:
         bodies = {eid: self.normalizer.tokens(e.body) for eid, e in kb.entries.items()}
         self.matcher = Matcher(phrasings, self.settings.weights, self.settings.calibration, bodies)
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
-        profiles = _fact_profiles(kb, self.rules, phrasings)
-        # Indexed by fact, so a question's prior touches only the entries that share a fact.
-        self.fact_postings: dict[str, tuple[tuple[str, float], ...]] = {}
-        for eid, profile in profiles.items():
-            for f, share in profile.items():
-                self.fact_postings[f] = (*self.fact_postings.get(f, ()), (eid, share))
+        self.fact_profiles = _fact_profiles(kb, self.rules, phrasings)
+        spread: Counter[str] = Counter()
+        for profile in self.fact_profiles.values():
+            spread.update(profile)
         n = len(kb.entries)
         # A fact seen in every entry's phrasings says nothing; a rare one says much.
-        self.fact_weights = {
-            f: math.log((n + 1) / (sum(share for _, share in post) + 0.5))
-            for f, post in self.fact_postings.items()
-        }
+        self.fact_weights = {f: math.log((n + 1) / (k + 0.5)) for f, k in spread.items()}
 
     @classmethod
     def load(
@@ -170,22 +165,27 @@ class Engine:
             prior=self.prior(outcome),
         )
 
-    def prior(self, outcome: RuleOutcome) -> dict[str, float]:
-        """What the facts alone say about each entry, in [0, 1].
+    def prior(self, outcome: RuleOutcome) -> Callable[[str], float]:
+        """What the facts alone say about an entry, in [0, 1].
 
         Half comes from the fired rules (the entries they name), half from how often the facts
-        seen in the question also appear in each entry's phrasings. Facts group words the
+        seen in the question also appear in the entry's phrasings. Facts group words the
         thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
+        Computed only for the entries the matcher asks about: a large base stays fast.
         """
-        facts = outcome.facts - {PRACTICAL}
-        out: dict[str, float] = dict.fromkeys(outcome.entries, 0.5)
-        total = sum(self.fact_weights.get(f, 0.0) for f in facts)
-        if total:
-            for f in facts:
-                w = 0.5 * self.fact_weights.get(f, 0.0) / total
-                for eid, share in self.fact_postings.get(f, ()):
-                    out[eid] = out.get(eid, 0.0) + w * share
-        return out
+        named = frozenset(outcome.entries)
+        weights = {f: self.fact_weights.get(f, 0.0) for f in outcome.facts - {PRACTICAL}}
+        total = sum(weights.values())
+        profiles = self.fact_profiles
+
+        def of(entry_id: str) -> float:
+            value = 0.5 if entry_id in named else 0.0
+            if total:
+                profile = profiles.get(entry_id, {})
+                value += 0.5 * sum(w * profile.get(f, 0.0) for f, w in weights.items()) / total
+            return value
+
+        return of
 
     def decide(
         self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]

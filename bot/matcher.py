@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -174,11 +174,11 @@ class Matcher:
         tokens: Sequence[str],
         limit: int = 5,
         practical: bool = False,
-        prior: Mapping[str, float] | None = None,
+        prior: Callable[[str], float] | None = None,
     ) -> list[Scored]:
         """Best entries first; an empty list when no entry shares a word with the question.
 
-        `prior` maps entry ids to a bonus in [0, 1] weighed by `MatchWeights.prior`.
+        `prior` gives an entry id's bonus in [0, 1], weighed by `MatchWeights.prior`.
         """
         q = frozenset(tokens)
         if not q:
@@ -186,7 +186,6 @@ class Matcher:
         candidates = self._candidates(q)
         if not candidates:
             return []
-        prior = prior or {}
         w = self.weights
         wq = self._w(q)
         bm25_max = wq * (BM25_K1 + 1)
@@ -206,7 +205,7 @@ class Matcher:
             fuzzy /= 100.0
             body_max = sum(self.body_idf.get(t, 0.0) for t in q) * (BM25_K1 + 1)
             body = sum(self.body_bm25[e].get(t, 0.0) for t in q) / body_max if body_max else 0.0
-            bonus = prior.get(self.entry_ids[e], 0.0)
+            bonus = prior(self.entry_ids[e]) if prior is not None else 0.0
             score = (
                 w.dice * dice
                 + w.coverage * matched / wq

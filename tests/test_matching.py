@@ -154,7 +154,7 @@ def test_words_found_only_in_the_answer_body_count():
 def test_the_prior_from_facts_reorders_close_entries():
     question = ["secret", "partag", "info"]
     assert _two_entries(body=0.0, prior=0.0).rank(question)[0].entry_id == "b"
-    ranked = _two_entries(body=0.0, prior=0.1).rank(question, prior={"a": 0.5})
+    ranked = _two_entries(body=0.0, prior=0.1).rank(question, prior={"a": 0.5}.get)
     assert [r.entry_id for r in ranked] == ["a", "b"] and ranked[0].prior == 0.5
 
 
@@ -164,8 +164,8 @@ def test_facts_favour_the_entries_whose_phrasings_share_them(plain_engine: Engin
     outcome = plain_engine.rules.evaluate(tokens)
     assert "demandeur.tiers" in outcome.facts
     prior = plain_engine.prior(outcome)
-    assert prior["tiers-sans-base-legale"] > prior.get("requisition-opj", 0.0)
-    assert all(0.0 <= v <= 1.0 for v in prior.values())
+    assert prior("tiers-sans-base-legale") > prior("requisition-opj")
+    assert all(0.0 <= prior(eid) <= 1.0 for eid in plain_engine.kb.entries)
 
 
 def test_typo_noise_is_seeded_and_keeps_the_labels(devset: list[Labelled]):
