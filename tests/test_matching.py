@@ -154,7 +154,9 @@ def test_words_found_only_in_the_answer_body_count():
 def test_the_prior_from_facts_reorders_close_entries():
     question = ["secret", "partag", "info"]
     assert _two_entries(body=0.0, prior=0.0).rank(question)[0].entry_id == "b"
-    ranked = _two_entries(body=0.0, prior=0.1).rank(question, prior={"a": 0.5}.get)
+    ranked = _two_entries(body=0.0, prior=0.1).rank(
+        question, prior=lambda eid: 0.5 if eid == "a" else 0.0
+    )
     assert [r.entry_id for r in ranked] == ["a", "b"] and ranked[0].prior == 0.5
 
 
