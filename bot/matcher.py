@@ -37,14 +37,14 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -11.6199
-    score: float = 9.5805
-    margin: float = 5.5991
-    matched: float = 0.6161
-    unknown: float = -0.9408
-    practical: float = -2.845
-    coverage: float = 1.6227
-    length: float = 3.4216
+    bias: float = -13.1434
+    score: float = 13.2694
+    margin: float = 9.5607
+    matched: float = 1.0398
+    unknown: float = -0.0973
+    practical: float = -2.9544
+    coverage: float = -0.8217
+    length: float = 3.3325
 
     def confidence(
         self,

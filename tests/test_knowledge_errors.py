@@ -425,7 +425,10 @@ def test_rule_using_unknown_fact(kb_dir: Path, old: str, new: str) -> None:
 
 def test_rule_overriding_unknown_rule(kb_dir: Path) -> None:
     text = replace_once(
-        kb_dir, "rules.toml", 'overrides = ["requisition"]', 'overrides = ["regle-inexistante"]'
+        kb_dir,
+        "rules.toml",
+        'overrides = ["requisition", "contact-police-justice"]',
+        'overrides = ["regle-inexistante"]',
     )
     # Reported on the rule's own line (its id).
     assert_problem(
