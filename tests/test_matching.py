@@ -129,7 +129,7 @@ def test_dev_set_floor(plain_engine: Engine, devset: list[Labelled]):
 def test_heldout_floor(plain_engine: Engine, heldout: list[Labelled]):
     """Written from the topic list only and kept out of tuning: a regression floor, not a target."""
     report = evaluate_engine(plain_engine, heldout)
-    assert report.top1 >= 0.80
+    assert report.top1 >= 0.86
     assert report.none_recall >= 0.85
     assert report.escalation == 1.0
     assert report.cited == 1.0
