@@ -39,6 +39,10 @@ class EngineSettings:
     answer_threshold: float = 0.5
     clarify_margin: float = 0.08
     clarify_floor: float = 0.45
+    # Below answer_threshold, a best guess that is a police or justice entry with at least this
+    # confidence still brings the advice to go through the hierarchy: too unsure to answer, sure
+    # enough that the question may be a police or justice request.
+    escalate_floor: float = 0.3
     max_candidates: int = 3
     weights: MatchWeights = MatchWeights()
     calibration: Calibration = Calibration()
@@ -240,6 +244,12 @@ class Engine:
             outcome.escalate
             or (entry is not None and status == ANSWERED and entry.escalate)
             or (status == CLARIFY and any(self.kb.entries[c.entry_id].escalate for c in candidates))
+            or (
+                status == NO_MATCH
+                and best is not None
+                and best.confidence >= s.escalate_floor
+                and self.kb.entries[best.entry_id].escalate
+            )
         )
         decision = outcome.decision or (
             entry.decision if entry is not None and status == ANSWERED else None

@@ -37,14 +37,14 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -13.1434
-    score: float = 13.2694
-    margin: float = 9.5607
-    matched: float = 1.0398
-    unknown: float = -0.0973
-    practical: float = -2.9544
-    coverage: float = -0.8217
-    length: float = 3.3325
+    bias: float = -12.7698
+    score: float = 14.2666
+    margin: float = 10.0257
+    matched: float = 0.5547
+    unknown: float = -0.6234
+    practical: float = -2.8516
+    coverage: float = -2.0086
+    length: float = 3.4199
 
     def confidence(
         self,

@@ -200,7 +200,11 @@ class Normalizer:
             return token
         for prefix in ("qu", "j", "d", "l", "m", "t", "s", "n", "c"):
             rest = token[len(prefix) :]
-            if token.startswith(prefix) and len(rest) >= 2 and self._is_word(rest):
+            # A short rest must be a word of the base or a stopword: spaCy's tables lack some
+            # invariable words ("trois", "mois"), which would otherwise lose a letter ("rois").
+            if not token.startswith(prefix) or len(rest) < 2:
+                continue
+            if rest in self.known or (len(rest) >= 5 and rest in self.lexicon):
                 return rest
         return token
 

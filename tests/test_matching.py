@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings, NoScanner
@@ -182,3 +184,13 @@ def test_typo_noise_is_seeded_and_keeps_the_labels(devset: list[Labelled]):
 def test_typos_cost_little(plain_engine: Engine, devset: list[Labelled]):
     """Random one-letter typos in 30 % of the longer words: the floor stays above 88 %."""
     assert evaluate_engine(plain_engine, with_typos(devset, 0.3)).top1 >= 0.88
+
+
+def test_unsure_police_question_still_gets_the_hierarchy_advice(kb: KnowledgeBase, lexicon):
+    """No answer, but the best guess is a police entry: the escalation advice stays."""
+    question = "comment etre sur que c'est un vrai OPJ"
+    unsure = EngineSettings(answer_threshold=0.999)
+    a = Engine(kb, NoScanner(), replace(unsure, escalate_floor=0.0), lexicon).answer(question)
+    assert a.status == NO_MATCH and a.rules == () and a.escalate
+    b = Engine(kb, NoScanner(), replace(unsure, escalate_floor=1.0), lexicon).answer(question)
+    assert b.status == NO_MATCH and not b.escalate
