@@ -107,38 +107,54 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 def cmd_kb_eval(args: argparse.Namespace) -> int:
     from bot.evaluation import (
         BASELINES,
+        Fold,
+        baseline_scores,
+        best_threshold,
         evaluate_baseline,
-        evaluate_engine,
+        evaluate_engine_folds,
+        folds,
         format_reports,
         load_set,
         with_typos,
     )
+    from bot.knowledge import KnowledgeBase
     from bot.lexicon import load_lexicon
 
     config = _config(args)
+    kb = load_knowledge(_knowledge_dir(args, config))
+    lexicon = load_lexicon()
+
     # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.
-    engine = Engine(
-        load_knowledge(_knowledge_dir(args, config)), NoScanner(), config.engine, load_lexicon()
-    )
+    def make_engine(base: KnowledgeBase) -> Engine:
+        return Engine(base, NoScanner(), config.engine, lexicon)
+
     dev = load_set(DATA_DIR / "devset.toml")
-    sets = {"dev": dev}
-    if args.set in ("heldout", "all"):
-        sets["heldout"] = load_set(DATA_DIR / "heldout.toml")
-    if args.set == "heldout":
-        del sets["dev"]
-    if args.typos:
-        sets = {
-            f"{name}, fautes de frappe dans {args.typos:.0%} des mots": with_typos(
-                items, args.typos
-            )
-            for name, items in sets.items()
-        }
-    for name, items in sets.items():
-        reports = [evaluate_engine(engine, items)]
-        if args.baselines:
-            for label, make in BASELINES.items():
-                reports.append(evaluate_baseline(label, make(engine.kb), items, tune_on=dev))
-        print(format_reports(f"Jeu « {name} »", reports))
+    dev_parts = folds(kb, dev)
+    # Each baseline declines below the threshold that is best on the dev set, measured like Repère.
+    tuned: dict[str, tuple[float, list[tuple[str, float]]]] = {}
+    if args.baselines:
+        for label, make in BASELINES.items():
+            items, scores = baseline_scores(make, dev_parts)
+            tuned[label] = (best_threshold(scores, items), scores)
+    for name in ("dev", "heldout") if args.set == "all" else (args.set,):
+        items = dev if name == "dev" else load_set(DATA_DIR / "heldout.toml")
+        asked = with_typos(items, args.typos) if args.typos else items
+        # The dev set's questions are phrasings of the base: each fifth is asked of a base without it.
+        parts = folds(kb, items, asked) if name == "dev" else [Fold(kb, tuple(asked))]
+        reports = [evaluate_engine_folds(make_engine, parts)]
+        for label, make in BASELINES.items() if args.baselines else ():
+            threshold, scores = tuned[label]
+            if name != "dev" or args.typos:
+                items_scored, scores = baseline_scores(make, parts)
+            else:
+                items_scored = [i for part in parts for i in part.items]
+            reports.append(evaluate_baseline(label, scores, items_scored, threshold))
+        title = f"Jeu « {name} »"
+        if name == "dev":
+            title += f" (validation croisée en {len(parts)} parts)"
+        if args.typos:
+            title += f", fautes de frappe dans {args.typos:.0%} des mots"
+        print(format_reports(title, reports))
         print()
     return 0
 
@@ -155,14 +171,19 @@ def _typo_rate(text: str) -> float:
 
 def cmd_kb_calibrate(args: argparse.Namespace) -> int:
     from bot.calibration import fit, format_calibration, samples
-    from bot.evaluation import load_set
+    from bot.evaluation import folds, load_set
     from bot.lexicon import load_lexicon
 
     config = _config(args)
-    engine = Engine(
-        load_knowledge(_knowledge_dir(args, config)), NoScanner(), config.engine, load_lexicon()
-    )
-    data = samples(engine, load_set(DATA_DIR / "devset.toml"))
+    kb = load_knowledge(_knowledge_dir(args, config))
+    lexicon = load_lexicon()
+    # Fitted on what the engine makes of questions it has not seen: each fifth of the dev set is
+    # scored by a base without that fifth's phrasings.
+    data = [
+        s
+        for part in folds(kb, load_set(DATA_DIR / "devset.toml"))
+        for s in samples(Engine(part.kb, NoScanner(), config.engine, lexicon), part.items)
+    ]
     print(format_calibration(fit(data), data))
     return 0
 

@@ -7,14 +7,17 @@ import random
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.engine import NO_MATCH, Engine
-from bot.knowledge import KnowledgeBase
+from bot.engine import NO_MATCH, Answer, Engine
+from bot.knowledge import KnowledgeBase, phrasing_key
 from bot.normalize import STOPWORDS, fold, raw_tokens
 
 NONE = "none"
+# The dev set's answerable questions are also phrasings of the base: it is measured in this many
+# parts, each on a base without that part's phrasings (cross-validation).
+FOLDS = 5
 # The labelled sets (dev, held-out, personal-data corpora), read by eval, calibrate and the benchmarks.
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -114,8 +117,58 @@ def _report(
     )
 
 
+def without_phrasings(kb: KnowledgeBase, texts: Sequence[str]) -> KnowledgeBase:
+    """The base less the phrasings that are one of `texts`: what a question unseen by it meets."""
+    drop = {phrasing_key(t) for t in texts}
+    entries = {
+        eid: replace(e, questions=tuple(q for q in e.questions if phrasing_key(q) not in drop))
+        for eid, e in kb.entries.items()
+    }
+    return replace(kb, entries=entries)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One part of a set, with the base that has never seen its questions."""
+
+    kb: KnowledgeBase
+    items: tuple[Labelled, ...]
+
+
+def folds(
+    kb: KnowledgeBase,
+    items: Sequence[Labelled],
+    asked: Sequence[Labelled] | None = None,
+    k: int = FOLDS,
+) -> list[Fold]:
+    """`items` in `k` parts, each with a base left without the phrasings of that part.
+
+    `asked` (aligned with `items`) is what is put to the engine, when it differs from what the
+    base must not know: the same questions with typos.
+    """
+    asked = items if asked is None else asked
+    return [
+        Fold(without_phrasings(kb, [i.text for i in items[f::k]]), tuple(asked[f::k]))
+        for f in range(k)
+    ]
+
+
 def evaluate_engine(engine: Engine, items: Sequence[Labelled]) -> Report:
-    answers = [engine.answer(i.text) for i in items]
+    return _engine_report(items, [engine.answer(i.text) for i in items])
+
+
+def evaluate_engine_folds(make: Callable[[KnowledgeBase], Engine], parts: Sequence[Fold]) -> Report:
+    """The engine measured part by part, each part on the base built without it."""
+    items: list[Labelled] = []
+    answers: list[Answer] = []
+    for part in parts:
+        engine = make(part.kb)
+        items.extend(part.items)
+        answers.extend(engine.answer(i.text) for i in part.items)
+    return _engine_report(items, answers)
+
+
+def _engine_report(items: Sequence[Labelled], answers: Sequence[Answer]) -> Report:
     predicted = [a.entry_id if a.status != NO_MATCH and a.entry_id else NONE for a in answers]
     return _report(
         "Repère",
@@ -215,18 +268,26 @@ def best_threshold(scores: Sequence[tuple[str, float]], items: Sequence[Labelled
     return best_t
 
 
+def baseline_scores(
+    make: Callable[[KnowledgeBase], Scorer], parts: Sequence[Fold]
+) -> tuple[list[Labelled], list[tuple[str, float]]]:
+    """A baseline's scores part by part, each part on the base built without it."""
+    items: list[Labelled] = []
+    scores: list[tuple[str, float]] = []
+    for part in parts:
+        scorer = make(part.kb)
+        items.extend(part.items)
+        scores.extend(scorer(i.text) for i in part.items)
+    return items, scores
+
+
 def evaluate_baseline(
     name: str,
-    scorer: Scorer,
+    scores: Sequence[tuple[str, float]],
     items: Sequence[Labelled],
-    threshold: float | None = None,
-    tune_on: Sequence[Labelled] | None = None,
+    threshold: float,
 ) -> Report:
-    """Threshold tuned on `tune_on` (the dev set) unless given, then applied to `items`."""
-    if threshold is None:
-        tune = tune_on if tune_on is not None else items
-        threshold = best_threshold([scorer(i.text) for i in tune], tune)
-    scores = [scorer(i.text) for i in items]
+    """A baseline's best entries, declined below `threshold` (tuned on the dev set's scores)."""
     predicted = [eid if s >= threshold else NONE for eid, s in scores]
     return _report(name, items, predicted, threshold=threshold)
 

@@ -29,6 +29,11 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ALLOWED_TAGS = frozenset({"p", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "br"})
 
 
+def phrasing_key(text: str) -> str:
+    """Two phrasings with the same key are the same question (case, accents, spacing aside)."""
+    return " ".join(fold(text).split())
+
+
 def packaged_knowledge_dir() -> Path:
     """The `knowledge/` folder shipped beside the `bot` package."""
     return Path(__file__).resolve().parent.parent / "knowledge"
@@ -545,7 +550,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                     f"source inconnue « {sid} » (absente de sources.toml)",
                 )
         for q in entry.questions:
-            key = " ".join(fold(q).split())
+            key = phrasing_key(q)
             owner = phrasing_owner.get(key)
             if owner is not None:
                 col.add(
