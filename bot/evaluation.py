@@ -241,30 +241,42 @@ def tfidf_char_baseline(kb: KnowledgeBase, n_min: int = 2, n_max: int = 4) -> Sc
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         return {g: x / norm for g, x in v.items()}
 
-    vecs = [vec(d) for d in docs]
+    # Inverted index: a question only touches the phrasings that share one of its n-grams.
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for n, d in enumerate(docs):
+        for g, x in vec(d).items():
+            postings.setdefault(g, []).append((n, x))
 
     def score(question: str) -> tuple[str, float]:
-        q = vec(grams(question))
-        best, best_s = NONE, 0.0
-        for (eid, _), d in zip(pairs, vecs, strict=True):
-            s = sum(x * d.get(g, 0.0) for g, x in q.items())
-            if s > best_s:
-                best, best_s = eid, s
-        return best, best_s
+        sims: dict[int, float] = {}
+        for g, x in vec(grams(question)).items():
+            for n, y in postings.get(g, ()):
+                sims[n] = sims.get(n, 0.0) + x * y
+        if not sims:
+            return NONE, 0.0
+        # Ties go to the first phrasing, as a scan in order would.
+        best = min(sims, key=lambda n: (-sims[n], n))
+        return (pairs[best][0], sims[best]) if sims[best] > 0 else (NONE, 0.0)
 
     return score
 
 
 def best_threshold(scores: Sequence[tuple[str, float]], items: Sequence[Labelled]) -> float:
     """The no-match threshold that maximises top-1 on `items`: the baseline's best case."""
-    candidates = sorted({s for _, s in scores} | {0.0})
-    best_t, best_acc = 0.0, -1.0
-    for t in candidates:
-        acc = sum(
-            (eid if s >= t else NONE) == i.expect for (eid, s), i in zip(scores, items, strict=True)
-        )
-        if acc > best_acc:
-            best_t, best_acc = t, acc
+    # Sweep the scores upwards: at threshold t, the questions scored below t count as declined.
+    rows = sorted(zip((s for _, s in scores), scores, items, strict=True), key=lambda r: r[0])
+    correct = sum(eid == i.expect for _, (eid, _), i in rows)
+    best_t, best_acc = 0.0, correct
+    k = 0
+    while k < len(rows):
+        t = rows[k][0]
+        while k < len(rows) and rows[k][0] == t:
+            _, (eid, _), i = rows[k]
+            correct += (i.expect == NONE) - (eid == i.expect)
+            k += 1
+        # Declining every question is no threshold a baseline could be given.
+        if k < len(rows) and correct > best_acc:
+            best_t, best_acc = rows[k][0], correct
     return best_t
 
 

@@ -47,3 +47,25 @@ def test_folds_ask_the_noisy_questions_but_hide_the_originals(kb: KnowledgeBase)
     parts = folds(kb, items, asked, k=2)
     assert [i.text for i in parts[0].items] == [i.text for i in asked[0::2]]
     assert not {phrasing_key(i.text) for i in items[0::2]} & _keys(parts[0].kb)
+
+
+def test_best_threshold_is_the_best_of_all_thresholds():
+    import random
+
+    from bot.evaluation import NONE, best_threshold
+
+    rng = random.Random(3)
+    for _ in range(200):
+        items = [
+            Labelled("q", rng.choice(["a", "b", NONE]), False) for _ in range(rng.randrange(1, 30))
+        ]
+        scores = [(rng.choice(["a", "b"]), rng.randrange(10) / 10) for _ in items]
+
+        def accuracy(t: float, scores=scores, items=items) -> int:
+            return sum(
+                (eid if s >= t else NONE) == i.expect
+                for (eid, s), i in zip(scores, items, strict=True)
+            )
+
+        best = max(accuracy(t) for t in {0.0, *(s for _, s in scores)})
+        assert accuracy(best_threshold(scores, items)) == best
