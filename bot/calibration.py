@@ -10,7 +10,16 @@ from bot.engine import Engine, is_practical
 from bot.evaluation import Labelled
 from bot.matcher import Calibration
 
-FEATURES = ("score", "margin", "matched", "unknown", "practical", "coverage", "length")
+FEATURES = (
+    "score",
+    "margin",
+    "matched",
+    "unknown",
+    "practical",
+    "coverage",
+    "length",
+    "off_topic",
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,16 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
         top = ranked[0]
         practical = float(is_practical(outcome))
         length = math.log(1 + len(set(tokens)))
-        x = (top.score, top.margin, top.matched, top.unknown, practical, top.coverage, length)
+        x = (
+            top.score,
+            top.margin,
+            top.matched,
+            top.unknown,
+            practical,
+            top.coverage,
+            length,
+            top.off_topic,
+        )
         out.append(Sample(x, int(top.entry_id == item.expect)))
     return out
 

@@ -122,13 +122,21 @@ class Engine:
         texts = [t for e in kb.entries.values() for t in _entry_texts(e, kb)]
         known = [e.body for e in kb.entries.values()]
         known += [p for patterns in kb.facts.values() for p in patterns]
+        # Off-topic questions' words are real words, not typos of the base's vocabulary.
+        known += kb.off_topic
         self.normalizer = Normalizer.build(texts, kb.synonyms, known, lexicon)
         phrasings = {
             eid: [self.normalizer.tokens(t) for t in _entry_texts(e, kb)]
             for eid, e in kb.entries.items()
         }
         bodies = {eid: self.normalizer.tokens(e.body) for eid, e in kb.entries.items()}
-        self.matcher = Matcher(phrasings, self.settings.weights, self.settings.calibration, bodies)
+        self.matcher = Matcher(
+            phrasings,
+            self.settings.weights,
+            self.settings.calibration,
+            bodies,
+            [self.normalizer.tokens(q) for q in kb.off_topic],
+        )
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
         self.fact_profiles = _fact_profiles(kb, self.rules, phrasings)
         spread: Counter[str] = Counter()

@@ -118,13 +118,14 @@ def _report(
 
 
 def without_phrasings(kb: KnowledgeBase, texts: Sequence[str]) -> KnowledgeBase:
-    """The base less the phrasings that are one of `texts`: what a question unseen by it meets."""
+    """The base less the phrasings (and off-topic questions) that are one of `texts`."""
     drop = {phrasing_key(t) for t in texts}
     entries = {
         eid: replace(e, questions=tuple(q for q in e.questions if phrasing_key(q) not in drop))
         for eid, e in kb.entries.items()
     }
-    return replace(kb, entries=entries)
+    off_topic = tuple(q for q in kb.off_topic if phrasing_key(q) not in drop)
+    return replace(kb, entries=entries, off_topic=off_topic)
 
 
 @dataclass(frozen=True)

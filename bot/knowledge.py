@@ -101,6 +101,9 @@ class KnowledgeBase:
     facts: Mapping[str, tuple[str, ...]]
     rules: tuple[Rule, ...]
     directory: str
+    # Questions the FAQ does not answer (hors-sujet.toml): a question close to one of them is
+    # more likely off-topic too.
+    off_topic: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,41 @@ def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date]:
         )
         checked = dt.date(1970, 1, 1)
     return str(title), checked if isinstance(checked, dt.date) else dt.date(1970, 1, 1)
+
+
+OFF_TOPIC_FILE = "hors-sujet.toml"
+
+
+def _load_off_topic(
+    root: Path, col: _Collector, phrasing_owner: Mapping[str, str]
+) -> tuple[str, ...]:
+    """The optional bank of off-topic questions; none may also be a phrasing of an entry."""
+    path = root / OFF_TOPIC_FILE
+    if not path.exists():
+        return ()
+    text = _read(path, col)
+    if text is None:
+        return ()
+    data = _parse_toml(path, text, col)
+    questions = _str_list(data.get("questions", []))
+    if questions is None:
+        col.add(path, _key_line(text, "questions"), "« questions » doit être une liste de textes")
+        return ()
+    seen: set[str] = set()
+    for q in questions:
+        key = phrasing_key(q)
+        if len(q.strip()) < MIN_PHRASING_CHARS:
+            col.add(path, _line_of(text, f'"{q}"') if q else 1, "question vide ou trop courte")
+        elif key in phrasing_owner:
+            col.add(
+                path,
+                _line_of(text, q),
+                f"« {q} » est aussi une formulation de la fiche « {phrasing_owner[key]} »",
+            )
+        elif key in seen:
+            col.add(path, _line_of(text, q), f"question en double : « {q} »")
+        seen.add(key)
+    return questions
 
 
 def _load_sources(root: Path, col: _Collector) -> dict[str, Source]:
@@ -569,6 +607,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                     _line_of(text, "related"),
                     f"« related » renvoie à une fiche inexistante : « {rid} »",
                 )
+    off_topic = _load_off_topic(root, col, phrasing_owner)
     facts, rules, rules_text = _load_rules(root, col)
     rules_path = root / "rules.toml"
     rule_ids = {r.id for r in rules}
@@ -612,4 +651,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         facts=facts,
         rules=rules,
         directory=str(root),
+        off_topic=off_topic,
     )

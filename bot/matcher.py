@@ -37,14 +37,15 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -12.7332
-    score: float = 14.3565
-    margin: float = 12.3768
-    matched: float = 0.4109
-    unknown: float = -0.1304
-    practical: float = -2.7831
-    coverage: float = -1.134
-    length: float = 2.9842
+    bias: float = -8.1589
+    score: float = 12.5525
+    margin: float = 13.7472
+    matched: float = 0.5436
+    unknown: float = 0.5425
+    practical: float = -1.3295
+    coverage: float = -1.2513
+    length: float = 1.8474
+    off_topic: float = -6.4275
 
     def confidence(
         self,
@@ -55,6 +56,7 @@ class Calibration:
         practical: float = 0.0,
         coverage: float = 0.0,
         length: float = 0.0,
+        off_topic: float = 0.0,
     ) -> float:
         z = (
             self.bias
@@ -65,6 +67,7 @@ class Calibration:
             + self.practical * practical
             + self.coverage * coverage
             + self.length * length
+            + self.off_topic * off_topic
         )
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
@@ -84,6 +87,7 @@ class Scored:
     evidence: float = 0.0  # the same, not normalised: how much the question says in favour
     body: float = 0.0  # BM25 against the answer's text
     prior: float = 0.0  # what the facts say (`Engine.prior`)
+    off_topic: float = 0.0  # best Dice overlap with a known off-topic question
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class Matcher:
         weights: MatchWeights | None = None,
         calibration: Calibration | None = None,
         entry_bodies: Mapping[str, Sequence[str]] | None = None,
+        off_topic: Sequence[Sequence[str]] = (),
     ) -> None:
         self.weights = weights or MatchWeights()
         self.calibration = calibration or Calibration()
@@ -151,6 +156,9 @@ class Matcher:
                 _Phrasing(frozenset(p), " ".join(p), self._w(frozenset(p))) for p in phrasings if p
             )
             for phrasings in entry_phrasings.values()
+        )
+        self.off_topic = tuple(
+            _Phrasing(frozenset(p), " ".join(p), self._w(frozenset(p))) for p in off_topic if p
         )
         # token_sort_ratio is the ratio of the sorted words: sorting each phrasing once lets one
         # C-level extractOne per entry replace thousands of Python-level calls per question.
@@ -226,6 +234,7 @@ class Matcher:
             raw.append((e, score, dice, matched / wq, fuzzy, matched / self.unknown_idf, extra))
         raw.sort(key=lambda r: (-r[1], self.entry_ids[r[0]]))
         unknown = sum(self.unknown_idf for t in q if t not in self.idf) / wq
+        off_topic = self._dice_best(q, wq, self.off_topic)
         # Short questions are the ambiguous ones: "secret ?" matches half the base.
         length = math.log(1 + len(q))
         scored: list[Scored] = []
@@ -234,7 +243,7 @@ class Matcher:
             best_other = top2[1] if score >= top2[0] else top2[0]
             margin = score - best_other
             conf = self.calibration.confidence(
-                score, margin, matched, unknown, float(practical), coverage, length
+                score, margin, matched, unknown, float(practical), coverage, length, off_topic
             )
             scored.append(
                 Scored(
@@ -247,10 +256,25 @@ class Matcher:
                     margin,
                     matched,
                     unknown,
-                    *extra,
+                    bm25=extra[0],
+                    evidence=extra[1],
+                    body=extra[2],
+                    prior=extra[3],
+                    off_topic=off_topic,
                 )
             )
         return scored
+
+    def _dice_best(self, q: frozenset[str], wq: float, phrasings: Sequence[_Phrasing]) -> float:
+        """The best IDF-weighted Dice overlap between the question and one of `phrasings`."""
+        return max(
+            (
+                2 * sum(self.idf.get(t, self.unknown_idf) for t in q & p.tokens) / (wq + p.weight)
+                for p in phrasings
+                if q & p.tokens
+            ),
+            default=0.0,
+        )
 
 
 def _bm25_fields(

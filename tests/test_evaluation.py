@@ -29,6 +29,13 @@ def test_without_phrasings_drops_those_and_only_those(kb: KnowledgeBase):
     assert less.entries.keys() == kb.entries.keys() and less.rules == kb.rules
 
 
+def test_without_phrasings_drops_off_topic_questions_too(kb: KnowledgeBase):
+    some = list(kb.off_topic[:3])
+    less = without_phrasings(kb, [q.upper() for q in some])
+    assert len(less.off_topic) == len(kb.off_topic) - 3
+    assert not set(some) & set(less.off_topic)
+
+
 def test_folds_split_the_set_and_hide_each_part_from_its_base(kb: KnowledgeBase):
     items = _some_phrasings(kb, 23)
     parts = folds(kb, items, k=5)

@@ -562,3 +562,38 @@ def test_duplicate_rule_points_at_the_second_definition(kb_dir: Path) -> None:
     lines = (old + rule).splitlines()
     second = max(n for n, line in enumerate(lines, start=1) if line == 'id = "arme-prefet"')
     assert_problem(problems_of(kb_dir), "rules.toml", second, "règle « arme-prefet » en double")
+
+
+# --- off-topic questions (hors-sujet.toml) ---------------------------------------------------------
+
+OFF_TOPIC = "hors-sujet.toml"
+
+
+def add_off_topic(root: Path, question: str) -> str:
+    return replace_once(root, OFF_TOPIC, "questions = [\n", f'questions = [\n  "{question}",\n')
+
+
+def test_off_topic_question_that_is_also_a_phrasing(kb_dir: Path) -> None:
+    text = add_off_topic(kb_dir, EXISTING_PHRASING.upper())
+    assert_problem(
+        problems_of(kb_dir),
+        OFF_TOPIC,
+        line_of(text, f'"{EXISTING_PHRASING.upper()}"'),
+        "aussi une formulation de la fiche « secret-sanctions »",
+    )
+
+
+def test_off_topic_question_given_twice(kb_dir: Path) -> None:
+    first = tomllib.loads(read(kb_dir, OFF_TOPIC))["questions"][0]
+    add_off_topic(kb_dir, first)
+    assert_problem(problems_of(kb_dir), OFF_TOPIC, None, "question en double")
+
+
+def test_off_topic_questions_must_be_a_list_of_texts(kb_dir: Path) -> None:
+    (kb_dir / OFF_TOPIC).write_text('questions = "horaires"\n', encoding="utf-8")
+    assert_problem(problems_of(kb_dir), OFF_TOPIC, 1, "liste de textes")
+
+
+def test_off_topic_file_is_optional(kb_dir: Path) -> None:
+    (kb_dir / OFF_TOPIC).unlink()
+    assert load_knowledge(kb_dir).off_topic == ()

@@ -9,7 +9,7 @@ import pytest
 from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings, NoScanner
 from bot.evaluation import Labelled, evaluate_engine, evaluate_engine_folds, folds, with_typos
 from bot.knowledge import KnowledgeBase
-from bot.matcher import Matcher, MatchWeights
+from bot.matcher import Calibration, Matcher, MatchWeights
 
 REQUIRED_IDS = {
     "requisition-opj",
@@ -196,9 +196,25 @@ def test_typos_cost_little(kb: KnowledgeBase, lexicon, devset: list[Labelled]):
 
 def test_unsure_police_question_still_gets_the_hierarchy_advice(kb: KnowledgeBase, lexicon):
     """No answer, but the best guess is a police entry: the escalation advice stays."""
-    question = "un motif legitime c quoi"  # names no police or justice: no rule fires
+    question = "qui repond dans le service, moi ou ma cheffe"  # names no police: no rule fires
     unsure = EngineSettings(answer_threshold=0.999)
     a = Engine(kb, NoScanner(), replace(unsure, escalate_floor=0.0), lexicon).answer(question)
     assert a.status == NO_MATCH and a.rules == () and a.escalate
     b = Engine(kb, NoScanner(), replace(unsure, escalate_floor=1.0), lexicon).answer(question)
     assert b.status == NO_MATCH and not b.escalate
+
+
+def test_a_question_close_to_a_known_off_topic_one_loses_confidence():
+    phrasings = {"a": [["secret", "partag", "info"]], "b": [["opj", "adress"]]}
+    off_topic = [["voitur", "fourrier", "recuper"]]
+    cal = Calibration(off_topic=-6.0)
+    plain = Matcher(phrasings, calibration=cal)
+    aware = Matcher(phrasings, calibration=cal, off_topic=off_topic)
+    question = ["opj", "voitur", "fourrier"]
+    before, after = plain.rank(question)[0], aware.rank(question)[0]
+    assert before.off_topic == 0.0 and after.off_topic > 0.5
+    assert after.entry_id == before.entry_id and after.confidence < before.confidence
+    # A question sharing nothing with the off-topic bank is untouched.
+    assert (
+        aware.rank(["opj", "adress"])[0].confidence == plain.rank(["opj", "adress"])[0].confidence
+    )
