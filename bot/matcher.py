@@ -22,8 +22,9 @@ class MatchWeights:
     # that fires vouches for its entries, and the facts seen resemble some entries' phrasings more.
     prior: float = 0.06
     body: float = 0.1
-    # Only the best `shortlist` entries by word overlap get the (slower) fuzzy comparison.
-    shortlist: int = 40
+    # Only the best `shortlist` entries by word overlap get the (slower) fuzzy comparison. The
+    # right entry is always among the first ten: 10, 15, 20 and 40 give the same dev figures.
+    shortlist: int = 12
 
 
 @dataclass(frozen=True)
