@@ -96,7 +96,8 @@ def test_personal_data_warning_without_echo(engine: Engine, renderer: Renderer):
     a = engine.answer(q)
     assert "phone" in a.personal_data
     reply = renderer.render(a)
-    assert "données personnelles" in reply.text and "données personnelles" in reply.html
+    warning = "semble contenir des données personnelles"
+    assert warning in reply.text and warning in reply.html
     for secret in ("Dupont", "06 12 34 56 78", "0612345678"):
         assert secret not in reply.text and secret not in reply.html
 

@@ -169,6 +169,9 @@ def test_reaction_counted_and_stats_hold_no_id(homeserver: Homeserver, make_bot,
                 assert "@" not in str(cell) and "!" not in str(cell), (table, row)
 
 
+# The personal-data warning itself: an answer's text may well mention « données personnelles ».
+WARNING = "semble contenir des données personnelles"
+
 NEEDLES = {
     "name": "Gwendoline Kerbrat",
     "phone": "06 47 25 81 39",
@@ -214,8 +217,8 @@ def test_leak_scan_after_a_real_conversation(homeserver: Homeserver, make_bot, m
 
     replies = run(scenario())
     with_pii = (replies[0], replies[1], replies[3])
-    assert all("données personnelles" in r["body"] for r in with_pii)
-    assert "données personnelles" not in replies[2]["body"]
+    assert all(WARNING in r["body"] for r in with_pii)
+    assert WARNING not in replies[2]["body"]
     assert "contient des données personnelles" in replies[4]["body"]
     for reply in replies:
         for needle in NEEDLES.values():
@@ -268,5 +271,5 @@ def test_optional_redaction_of_a_message_with_personal_data(
             await user.stop()
 
     answer, redacted, note = run(scenario())
-    assert "données personnelles" in answer["body"]
+    assert WARNING in answer["body"]
     assert redacted and "masqué" in note
