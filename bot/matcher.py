@@ -94,7 +94,6 @@ class Scored:
 @dataclass(frozen=True)
 class _Phrasing:
     tokens: frozenset[str]
-    text: str
     weight: float
 
 
@@ -153,13 +152,11 @@ class Matcher:
         )
         self.postings = {t: tuple(v) for t, v in postings.items()}
         self.phrasings: tuple[tuple[_Phrasing, ...], ...] = tuple(
-            tuple(
-                _Phrasing(frozenset(p), " ".join(p), self._w(frozenset(p))) for p in phrasings if p
-            )
+            tuple(_Phrasing(frozenset(p), self._w(frozenset(p))) for p in phrasings if p)
             for phrasings in entry_phrasings.values()
         )
         self.off_topic = tuple(
-            _Phrasing(frozenset(p), " ".join(p), self._w(frozenset(p))) for p in off_topic if p
+            _Phrasing(frozenset(p), self._w(frozenset(p))) for p in off_topic if p
         )
         # token_sort_ratio is the ratio of the sorted words: sorting each phrasing once lets one
         # C-level extractOne per entry replace thousands of Python-level calls per question.
@@ -208,11 +205,7 @@ class Matcher:
         raw: list[tuple[int, float, float, float, float, float, tuple[float, ...]]] = []
         for e in candidates:
             contributions = self.bm25[e]
-            phrasings = self.phrasings[e]
-            dice = max(
-                (2 * sum(self.idf[t] for t in q & p.tokens) / (wq + p.weight) for p in phrasings),
-                default=0.0,
-            )
+            dice = self._dice_best(q, wq, self.phrasings[e])
             matched = sum(self.idf[t] for t in q if t in contributions)
             evidence = sum(contributions.get(t, 0.0) for t in q)
             bm25 = evidence / bm25_max
@@ -268,14 +261,7 @@ class Matcher:
 
     def _dice_best(self, q: frozenset[str], wq: float, phrasings: Sequence[_Phrasing]) -> float:
         """The best IDF-weighted Dice overlap between the question and one of `phrasings`."""
-        return max(
-            (
-                2 * sum(self.idf.get(t, self.unknown_idf) for t in q & p.tokens) / (wq + p.weight)
-                for p in phrasings
-                if q & p.tokens
-            ),
-            default=0.0,
-        )
+        return max((2 * self._w(q & p.tokens) / (wq + p.weight) for p in phrasings), default=0.0)
 
 
 def _bm25_fields(
