@@ -63,14 +63,14 @@ def test_ask_json_stdin_keeps_order_and_fields():
 def test_kb_check():
     out = repere("kb", "check")
     assert out.returncode == 0, out.stderr
-    assert "30 fiches" in out.stdout
+    assert "31 fiches" in out.stdout
 
 
 def test_kb_export_json():
     out = repere("kb", "export", "--json")
     assert out.returncode == 0
     data = json.loads(out.stdout)
-    assert len(data["entries"]) == 30
+    assert len(data["entries"]) == 31
     assert set(data["entries"][0]) == {"id", "title", "questions", "tags", "sources", "escalate"}
 
 

@@ -180,7 +180,7 @@ def test_admin_commands_need_admin_and_place(engine: Engine, tmp_path: Path):
     worker, sup, group, status, test, questions = asyncio.run(scenario())
     assert "réservée aux administrateurs" in worker and "réservée aux administrateurs" in sup
     assert "salon d'administration" in group
-    assert "30 fiches" in status and "Erreurs en cours : aucune" in status
+    assert "31 fiches" in status and "Erreurs en cours : aucune" in status
     assert "requisition-opj" in test and "demandeur.police" in test
     assert "désactivé" in questions
 

@@ -226,7 +226,7 @@ def test_empty_phrasing_points_at_questions(kb_dir: Path) -> None:
 
 
 def test_updated_given_as_string(kb_dir: Path) -> None:
-    text = replace_once(kb_dir, ENTRY, "updated = 2026-11-25", 'updated = "2026-11-25"')
+    text = replace_once(kb_dir, ENTRY, "updated = 2026-12-01", 'updated = "2026-12-01"')
     assert_problem(
         problems_of(kb_dir),
         ENTRY,
