@@ -31,9 +31,9 @@ def time_stages(
     for _ in range(rounds):
         for q in questions:
             t0 = clock()
-            tokens = engine.normalizer.tokens(q)
+            tokens, literal = engine.normalizer.analyse(q)
             t1 = clock()
-            outcome = engine.rules.evaluate(tokens)
+            outcome = engine.rules.evaluate(tokens, literal)
             t2 = clock()
             ranked = engine.rank(tokens, outcome, limit=engine.settings.max_candidates + 1)
             t3 = clock()

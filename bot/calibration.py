@@ -32,8 +32,8 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
     """One sample per question that shares a word with some entry: is the top entry right?"""
     out = []
     for item in items:
-        tokens = engine.normalizer.tokens(item.text)
-        outcome = engine.rules.evaluate(tokens)
+        tokens, literal = engine.normalizer.analyse(item.text)
+        outcome = engine.rules.evaluate(tokens, literal)
         ranked = engine.rank(tokens, outcome, limit=2)
         if not ranked:
             continue

@@ -188,6 +188,24 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kb_safety(args: argparse.Namespace) -> int:
+    from bot.render import Renderer
+    from bot.safety_eval import evaluate, load_cases, report
+
+    config = _config(args)
+    engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
+    renderer = Renderer(engine.kb)
+    if args.show and args.set != "dev":
+        # The held-out set is read for its figures only; its questions never guide a change.
+        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+        return 2
+    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    for name in names:
+        cases = load_cases(DATA_DIR / f"safety_{name}.toml")
+        print(report(evaluate(engine, renderer, cases), name, show=args.show))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.bench import run_bench
 
@@ -354,6 +372,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="ajouter une faute de frappe au hasard dans cette part des mots (0 à 1), même graine",
     )
     ev.set_defaults(func=cmd_kb_eval)
+
+    safety = kb_sub.add_parser(
+        "safety", help="décisions à risque et danger : police, maire, élus, danger au quotidien"
+    )
+    safety.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    safety.add_argument(
+        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
+    )
+    safety.set_defaults(func=cmd_kb_safety)
 
     cal = kb_sub.add_parser("calibrate", help="ajuster le modèle de confiance sur le jeu de dev")
     cal.set_defaults(func=cmd_kb_calibrate)

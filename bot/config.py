@@ -117,7 +117,13 @@ def _engine_settings(file: str, table: Any) -> EngineSettings:
     if not isinstance(table, dict):
         raise ConfigError(file, "engine", "une section [engine] est attendue")
     settings = EngineSettings()
-    thresholds = {"answer_threshold", "clarify_margin", "clarify_floor", "escalate_floor"}
+    thresholds = {
+        "answer_threshold",
+        "clarify_margin",
+        "clarify_floor",
+        "escalate_floor",
+        "danger_floor",
+    }
     allowed = sorted(thresholds | {"max_candidates", "weights", "calibration"})
     updates: dict[str, Any] = {}
     for key, value in table.items():

@@ -70,7 +70,7 @@ class Entry:
 class RuleCase:
     question: str
     fires: bool
-    kind: str  # "fires", "does_not_fire" or "boundary"
+    kind: str  # "fires", "does_not_fire", "boundary", or "decides" (fires and gives the decision)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,9 @@ class Rule:
     cases: tuple[RuleCase, ...]
     advice: str = ""
     entries: tuple[str, ...] = ()  # the entries this rule is about: they rank higher when it fires
+    # A danger rule: when it fires, the reply is its first entry even if no entry matched well,
+    # never « je ne sais pas ».
+    always_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,14 @@ def _load_synonyms(root: Path, col: _Collector) -> tuple[SynonymGroup, ...]:
     return tuple(groups)
 
 
+def literal_pattern(pattern: str) -> str | None:
+    """The inside of a fact pattern written « word for word », function words included."""
+    p = pattern.strip()
+    if len(p) > 2 and p[0] == "«" and p[-1] == "»":
+        return p[1:-1].strip()
+    return None
+
+
 def _collapse_message(term: str, word: str) -> str:
     return (
         f"l'expression « {term} » se réduit au seul mot « {word} » une fois les mots vides retirés : "
@@ -482,9 +493,14 @@ def _load_rules(
             col.add(path, _line_of(text, name), f"fait « {name} » : une liste de mots est attendue")
             continue
         for pattern in value:
-            shrunk = collapses(pattern)
+            shrunk = None if literal_pattern(pattern) is not None else collapses(pattern)
             if shrunk is not None:
-                col.add(path, _line_of(text, f'"{pattern}"'), _collapse_message(pattern, shrunk))
+                col.add(
+                    path,
+                    _line_of(text, f'"{pattern}"'),
+                    _collapse_message(pattern, shrunk)
+                    + " (ou écrivez-la entre guillemets « » pour la reconnaître mot pour mot)",
+                )
         facts[name] = value
     rules: list[Rule] = []
     search_from = 1
@@ -522,10 +538,12 @@ def _load_rules(
             cases.append(RuleCase(q, True, "fires"))
         for q in _str_list(tests.get("does_not_fire", [])) or ():
             cases.append(RuleCase(q, False, "does_not_fire"))
+        for q in _str_list(tests.get("decides", [])) or ():
+            cases.append(RuleCase(q, True, "decides"))
         for b in _list(tests.get("boundary", [])):
             if isinstance(b, dict) and isinstance(b.get("question"), str):
                 cases.append(RuleCase(b["question"], bool(b.get("fires")), "boundary"))
-        kinds = {c.kind for c in cases}
+        kinds = {c.kind for c in cases} - {"decides"}
         if kinds != {"fires", "does_not_fire", "boundary"}:
             col.add(
                 path,
@@ -547,6 +565,7 @@ def _load_rules(
                 advice=str(raw.get("advice", "")),
                 entries=_str_list(raw.get("entries", [])) or (),
                 cases=tuple(cases),
+                always_answer=bool(raw.get("always_answer", False)),
             )
         )
     return facts, tuple(rules), text
@@ -640,6 +659,12 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                     _line_of(rules_text, f'"{eid}"', line),
                     f"règle « {rule.id} » : nomme une fiche inconnue « {eid} »",
                 )
+        if rule.always_answer and not rule.entries:
+            col.add(
+                rules_path,
+                line,
+                f"règle « {rule.id} » : « always_answer » demande au moins une fiche dans « entries »",
+            )
     if col.problems:
         raise KnowledgeError(col.problems)
     return KnowledgeBase(

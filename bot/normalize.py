@@ -105,6 +105,11 @@ def stems(toks: Iterable[str]) -> list[str]:
     return [light_stem(t) for t in toks if t not in STOPWORDS]
 
 
+def literal_stems(words: Iterable[str]) -> list[str]:
+    """Every word stemmed, function words kept."""
+    return [light_stem(w) for w in words]
+
+
 def collapses(term: str) -> str | None:
     """The single word a multi-word term shrinks to once stopwords go, if it does.
 
@@ -225,6 +230,15 @@ class Normalizer:
     def tokens(self, text: str) -> list[str]:
         """Normalised tokens, thesaurus applied."""
         return self.apply_thesaurus(stems(self.words(text)))
+
+    def analyse(self, text: str) -> tuple[list[str], list[str]]:
+        """The normalised tokens and the literal ones, from one pass over the words.
+
+        Literal tokens keep the function words and skip the thesaurus: rule facts written word for
+        word (« ce soir », « en ce moment ») need them, since « le soir » is not « ce soir ».
+        """
+        words = self.words(text)
+        return self.apply_thesaurus(stems(words)), literal_stems(words)
 
     def apply_thesaurus(self, stemmed: Sequence[str]) -> list[str]:
         out: list[str] = []

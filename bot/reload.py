@@ -58,10 +58,15 @@ def failing_rule_cases(engine: Engine) -> list[str]:
     failures = []
     for rule in engine.kb.rules:
         for case in rule.cases:
-            fired = {
-                r.id for r in engine.rules.evaluate(engine.normalizer.tokens(case.question)).fired
-            }
-            if (rule.id in fired) != case.fires:
+            fired = [r.id for r in engine.outcome(case.question).fired]
+            if case.kind == "decides":
+                if fired[:1] != [rule.id]:
+                    given = f"« {fired[0]} »" if fired else "aucune règle"
+                    failures.append(
+                        f"rules.toml : règle « {rule.id} » devrait donner la décision sur "
+                        f"« {case.question} » (décision donnée par {given})"
+                    )
+            elif (rule.id in fired) != case.fires:
                 verb = "devrait" if case.fires else "ne devrait pas"
                 failures.append(
                     f"rules.toml : règle « {rule.id} » {verb} se déclencher sur « {case.question} »"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.knowledge import Rule
-from bot.normalize import Normalizer
+from bot.knowledge import Rule, literal_pattern
+from bot.normalize import Normalizer, literal_stems
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,14 @@ class RuleOutcome:
     @property
     def escalate(self) -> bool:
         return any(r.escalate for r in self.fired)
+
+    @property
+    def answer_entry(self) -> str | None:
+        """The entry a fired danger rule answers with when nothing matched well enough."""
+        for r in self.fired:
+            if r.always_answer and r.entries:
+                return r.entries[0]
+        return None
 
     @property
     def entries(self) -> tuple[str, ...]:
@@ -46,29 +54,37 @@ class RuleEngine:
     def __init__(
         self, facts: Mapping[str, Sequence[str]], rules: Sequence[Rule], normalizer: Normalizer
     ) -> None:
-        self.patterns: dict[str, tuple[tuple[str, ...], ...]] = {
-            name: tuple(p for p in (tuple(normalizer.tokens(x)) for x in pats) if p)
-            for name, pats in facts.items()
-        }
+        # A pattern between « » is matched word for word, function words kept (« ce soir »);
+        # the others on normalised tokens, thesaurus applied (« appeler la police » also matches
+        # « appeler les gendarmes »).
+        self.patterns: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self.literal: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for name, pats in facts.items():
+            plain, literal = [], []
+            for x in pats:
+                inner = literal_pattern(x)
+                if inner is None:
+                    plain.append(tuple(normalizer.tokens(x)))
+                else:
+                    literal.append(tuple(literal_stems(normalizer.words(inner))))
+            self.patterns[name] = tuple(p for p in plain if p)
+            self.literal[name] = tuple(p for p in literal if p)
         self.rules = tuple(sorted(rules, key=lambda r: (-r.priority, r.id)))
 
-    def facts(self, tokens: Sequence[str]) -> frozenset[str]:
+    def facts(self, tokens: Sequence[str], literal: Sequence[str] = ()) -> frozenset[str]:
         found: set[str] = set()
         toks = tuple(tokens)
+        lit = tuple(literal)
         present = set(toks)
         for name, patterns in self.patterns.items():
-            for pat in patterns:
-                if len(pat) == 1:
-                    if pat[0] in present:
-                        found.add(name)
-                        break
-                elif _contains(toks, pat):
-                    found.add(name)
-                    break
+            if any(
+                (pat[0] in present) if len(pat) == 1 else _contains(toks, pat) for pat in patterns
+            ) or any(_contains(lit, pat) for pat in self.literal[name]):
+                found.add(name)
         return frozenset(found)
 
-    def evaluate(self, tokens: Sequence[str]) -> RuleOutcome:
-        facts = self.facts(tokens)
+    def evaluate(self, tokens: Sequence[str], literal: Sequence[str] = ()) -> RuleOutcome:
+        facts = self.facts(tokens, literal)
         matching = [
             r
             for r in self.rules

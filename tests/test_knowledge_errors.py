@@ -427,15 +427,15 @@ def test_rule_overriding_unknown_rule(kb_dir: Path) -> None:
     text = replace_once(
         kb_dir,
         "rules.toml",
-        'overrides = ["requisition", "contact-police-justice"]',
-        'overrides = ["regle-inexistante"]',
+        'overrides = ["maire-action-sociale", "maire-demande"]\ndecision = "refuser"\nsources = ["csi',
+        'overrides = ["regle-inexistante"]\ndecision = "refuser"\nsources = ["csi',
     )
     # Reported on the rule's own line (its id).
     assert_problem(
         problems_of(kb_dir),
         "rules.toml",
-        line_of(text, 'id = "temoignage"'),
-        "règle « temoignage »",
+        line_of(text, 'id = "maire-clspd"'),
+        "règle « maire-clspd »",
         "remplace une règle inconnue « regle-inexistante »",
     )
 
@@ -447,7 +447,9 @@ ARME_PREFET_CASES = {
     ),
     "does_not_fire": (
         'does_not_fire = [\n  "un usager a vole dans un magasin",\n'
-        '  "l\'usager a une arme et menace sa femme maintenant",\n]\n'
+        '  "l\'usager a une arme et menace sa femme maintenant",\n'
+        "  # la police qui demande : une réquisition\n"
+        '  "la police demande si l\'usager a une arme",\n]\n'
     ),
     "boundary": 'boundary = [\n  { question = "arme", fires = true },\n]\n',
 }
@@ -466,7 +468,7 @@ def test_rule_missing_a_test_case_kind(kb_dir: Path, kind: str) -> None:
 
 
 def test_toml_syntax_error_in_rules(kb_dir: Path) -> None:
-    text = replace_once(kb_dir, "rules.toml", "priority = 50\n", "priority = cinquante\n")
+    text = replace_once(kb_dir, "rules.toml", "priority = 52\n", "priority = cinquante\n")
     assert_problem(
         problems_of(kb_dir),
         "rules.toml",

@@ -174,8 +174,7 @@ def test_the_prior_from_facts_reorders_close_entries():
 
 def test_facts_favour_the_entries_whose_phrasings_share_them(plain_engine: Engine):
     """« sœur » is no word of the requisition entries, but it is a third party, like « bailleur »."""
-    tokens = plain_engine.normalizer.tokens("la soeur d'un monsieur veut son adresse")
-    outcome = plain_engine.rules.evaluate(tokens)
+    outcome = plain_engine.outcome("la soeur d'un monsieur veut son adresse")
     assert "demandeur.tiers" in outcome.facts
     prior = plain_engine.prior(outcome)
     assert prior("tiers-sans-base-legale") > prior("requisition-opj")

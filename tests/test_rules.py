@@ -12,24 +12,27 @@ CASES = [(r.id, c.question, c.fires, c.kind) for r in _KB.rules for c in r.cases
 
 
 def fired(engine: Engine, question: str) -> set[str]:
-    return {r.id for r in engine.rules.evaluate(engine.normalizer.tokens(question)).fired}
+    return {r.id for r in engine.outcome(question).fired}
 
 
 @pytest.mark.parametrize(("rule_id", "question", "fires", "kind"), CASES)
 def test_rule_case(plain_engine: Engine, rule_id: str, question: str, fires: bool, kind: str):
-    assert (rule_id in fired(plain_engine, question)) is fires
+    if kind == "decides":
+        # Precedence: this rule fires and gives the decision, above every other rule that fires.
+        assert [r.id for r in plain_engine.outcome(question).fired][:1] == [rule_id]
+    else:
+        assert (rule_id in fired(plain_engine, question)) is fires
 
 
 def test_every_rule_has_each_kind_of_case():
     for rule in _KB.rules:
-        assert {c.kind for c in rule.cases} == {"fires", "does_not_fire", "boundary"}, rule.id
+        kinds = {c.kind for c in rule.cases} - {"decides"}
+        assert kinds == {"fires", "does_not_fire", "boundary"}, rule.id
 
 
 def test_witness_summons_overrides_requisition(plain_engine: Engine):
-    outcome = plain_engine.rules.evaluate(
-        plain_engine.normalizer.tokens(
-            "le juge d'instruction me convoque comme temoin et demande des infos"
-        )
+    outcome = plain_engine.outcome(
+        "le juge d'instruction me convoque comme temoin et demande des infos"
     )
     ids = [r.id for r in outcome.fired]
     assert "temoignage" in ids and "requisition" not in ids
@@ -38,8 +41,10 @@ def test_witness_summons_overrides_requisition(plain_engine: Engine):
 
 
 def test_mayor_in_clspd_overrides_mayor_rule(plain_engine: Engine):
-    assert "maire-action-sociale" in fired(plain_engine, "le maire veut des infos sur une famille")
-    both = fired(plain_engine, "le maire veut des infos sur une famille en clspd")
+    assert "maire-action-sociale" in fired(
+        plain_engine, "que puis-je dire au maire sur une famille"
+    )
+    both = fired(plain_engine, "que puis-je dire au maire sur une famille en clspd")
     assert "maire-clspd" in both and "maire-action-sociale" not in both
 
 

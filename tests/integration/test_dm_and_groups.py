@@ -250,3 +250,32 @@ def test_typing_notice_while_composing(homeserver: Homeserver, make_bot, make_us
             await user.stop()
 
     assert bot.account.user_id in run(scenario())
+
+
+def test_danger_and_police_urgency_in_everyday_words(homeserver: Homeserver, make_bot, make_user):
+    """A child harmed, told in everyday words, gets the emergency numbers and never « je ne sais
+    pas »; a caller who says he is police and pleads urgency gets the requisition route."""
+    bot = make_bot()
+    account, store = make_user()
+    danger = "17 ans tape le soir par son pere"
+    police = "un gars au tel dit qu'il est gendarme, c'est urgent une femme est en danger, il veut l'adresse"
+
+    async def scenario() -> list[dict[str, Any]]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            replies = []
+            for text in (danger, police):
+                replies.append(await user.reply_to(await user.send(room, text)))
+            return replies
+        finally:
+            await user.stop()
+
+    child, caller = run(scenario())
+    assert child["encrypted"] is True and caller["encrypted"] is True
+    assert "Je ne sais pas" not in child["body"]
+    assert "119" in child["body"] and "information préoccupante" in child["body"]
+    assert "Décision : signaler" in child["body"]
+    assert "Décision : passer par la hiérarchie" in caller["body"]
+    assert "standard" in caller["body"] and "réquisition écrite" in caller["body"]
+    assert "112" in caller["body"] and "Décision : agir immédiatement" not in caller["body"]

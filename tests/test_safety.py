@@ -1,0 +1,150 @@
+"""The safe-decisions figures on the hand-written hard cases, and the mechanisms behind them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine import ANSWERED, NO_MATCH, Engine, NoScanner
+from bot.evaluation import DATA_DIR
+from bot.knowledge import KnowledgeError, literal_pattern, load_knowledge
+from bot.render import Renderer
+from bot.safety_eval import evaluate, has_advice, load_cases
+
+# The issue's targets: decisions (with escalation and key advice), danger entries, emergency numbers.
+DECISION_TARGET = 0.90
+DANGER_TARGET = 0.95
+
+
+def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
+    verdicts = evaluate(engine, Renderer(engine.kb), load_cases(DATA_DIR / f"safety_{name}.toml"))
+    decisions = [v.decision_case_ok for v in verdicts if v.decision_case_ok is not None]
+    danger = [v.danger_ok for v in verdicts if v.danger_ok is not None]
+    numbers = [v.numbers_ok for v in verdicts if v.numbers_ok is not None]
+    # « Je ne sais pas » for a danger question is the dead end the issue forbids.
+    dead_ends = sum(1 for v in verdicts if v.case.danger and v.answer.status == NO_MATCH)
+    assert decisions and danger and numbers
+    return (
+        sum(decisions) / len(decisions),
+        sum(danger) / len(danger),
+        dead_ends,
+        sum(numbers) / len(numbers),
+    )
+
+
+def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine):
+    decisions, danger, dead_ends, numbers = _figures(plain_engine, "dev")
+    assert decisions >= DECISION_TARGET
+    assert danger >= DANGER_TARGET
+    assert dead_ends == 0
+    assert numbers == 1.0
+
+
+def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
+    """Floors at what the held-out set measured when last read (docs/legal-changes.md), never a set
+    to tune on: two danger questions there still meet « je ne sais pas », and one immediate danger
+    lacks the numbers, below the issue's targets."""
+    decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
+    assert decisions >= DECISION_TARGET
+    assert danger >= DANGER_TARGET
+    assert dead_ends <= 2
+    assert numbers >= 0.8
+
+
+def test_danger_in_everyday_words_is_answered_not_declined(plain_engine: Engine):
+    # No entry phrasing is close to this, but the danger rule names its entry.
+    a = plain_engine.answer("17 ans tape le soir par son pere")
+    assert a.status == ANSWERED and a.entry_id == "enfant-danger-lever-secret"
+    assert a.decision == "signaler" and not a.escalate
+    text = Renderer(plain_engine.kb).render(a).text
+    assert "119" in text and "Je ne sais pas" not in text
+
+
+def test_police_request_governs_danger(plain_engine: Engine):
+    a = plain_engine.answer(
+        "un gendarme dit que c'est urgent, une femme est en danger, il veut l'adresse"
+    )
+    assert a.decision == "passer par la hiérarchie" and a.escalate
+    assert a.rules[0] == "requisition-urgence"
+    assert "danger-immediat" not in a.rules
+    text = Renderer(plain_engine.kb).render(a).text
+    assert has_advice(text, [["standard"], ["réquisition écrite"], ["17"], ["112"]])
+
+
+def test_worker_calling_the_police_herself_is_not_a_requisition(plain_engine: Engine):
+    a = plain_engine.answer("le pere frappe l'enfant en ce moment, je dois appeler la police ?")
+    assert a.decision == "agir immédiatement"
+    assert not a.escalate
+
+
+def test_literal_pattern_syntax():
+    assert literal_pattern("« ce soir »") == "ce soir"
+    assert literal_pattern("ce soir") is None
+    assert literal_pattern("«»") is None
+
+
+def _copy(tmp_path: Path) -> Path:
+    import shutil
+
+    dst = tmp_path / "knowledge"
+    shutil.copytree(Path(load_knowledge().directory), dst)
+    return dst
+
+
+def test_collapsing_fact_pattern_suggests_word_for_word(tmp_path: Path):
+    kb_dir = _copy(tmp_path)
+    rules = kb_dir / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(
+        text.replace('"signal.arme" = [', '"signal.arme" = ["en ce moment", ', 1), "utf-8"
+    )
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(kb_dir)
+    assert "« moment »" in str(err.value) and "guillemets « »" in str(err.value)
+
+
+def test_always_answer_needs_an_entry(tmp_path: Path):
+    kb_dir = _copy(tmp_path)
+    rules = kb_dir / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    marker = 'id = "contact-police-justice"\nentries = []\n'
+    assert marker in text
+    rules.write_text(text.replace(marker, marker + "always_answer = true\n", 1), "utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(kb_dir)
+    assert "always_answer" in str(err.value)
+
+
+def test_decides_case_fails_when_another_rule_gives_the_decision(tmp_path: Path):
+    from bot.reload import failing_rule_cases
+
+    kb_dir = _copy(tmp_path)
+    rules = kb_dir / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    # A police request with a danger: the requisition route decides, not the danger rule.
+    marker = 'decides = [\n  "une ado de 16 ans arrive avec un cocard'
+    assert marker in text
+    rules.write_text(
+        text.replace(
+            marker, "decides = [\n  \"un opj veut l'adresse d'un enfant battu\",\n" + marker[12:], 1
+        ),
+        "utf-8",
+    )
+    failures = failing_rule_cases(Engine.load(kb_dir, NoScanner()))
+    assert len(failures) == 1 and "danger-mineur" in failures[0] and "décision" in failures[0]
+
+
+def test_a_close_danger_entry_is_answered_rather_than_declined(kb, lexicon):
+    """Below the answer threshold, a danger entry ranked above `danger_floor` still answers."""
+    from bot.engine import EngineSettings
+
+    question = "la petite ne parle plus et a peur des adultes"
+    strict = Engine(
+        kb, NoScanner(), EngineSettings(answer_threshold=0.99, danger_floor=1.0), lexicon
+    )
+    assert strict.answer(question).status == NO_MATCH
+    safe = Engine(kb, NoScanner(), EngineSettings(answer_threshold=0.99, danger_floor=0.3), lexicon)
+    a = safe.answer(question)
+    assert a.status == ANSWERED and a.entry_id in safe.danger_entries
+    assert any("Fiche de danger proche" in t for t in a.trace)
