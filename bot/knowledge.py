@@ -82,7 +82,7 @@ class Rule:
     when: tuple[tuple[str, ...], ...]
     unless: tuple[str, ...]
     overrides: tuple[str, ...]
-    decision: str
+    decision: str | None
     escalate: bool
     sources: tuple[str, ...]
     why: str
@@ -522,8 +522,10 @@ def _load_rules(
                 col.add(
                     path, _line_of(text, fact, line), f"règle « {rid} » : fait inconnu « {fact} »"
                 )
+        # A rule may leave the decision out: it then only adds its advice and its entries (the
+        # danger net, when nobody says who is harmed).
         decision = raw.get("decision")
-        if decision not in DECISIONS:
+        if decision is not None and decision not in DECISIONS:
             col.add(
                 path,
                 _line_of(text, "decision", line),
@@ -558,7 +560,7 @@ def _load_rules(
                 when=when,
                 unless=unless,
                 overrides=_str_list(raw.get("overrides", [])) or (),
-                decision=str(decision),
+                decision=None if decision is None else str(decision),
                 escalate=bool(raw.get("escalate", False)),
                 sources=_str_list(raw.get("sources", [])) or (),
                 why=str(raw.get("why", "")),

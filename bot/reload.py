@@ -58,10 +58,12 @@ def failing_rule_cases(engine: Engine) -> list[str]:
     failures = []
     for rule in engine.kb.rules:
         for case in rule.cases:
-            fired = [r.id for r in engine.outcome(case.question).fired]
+            outcome = engine.outcome(case.question)
+            fired = [r.id for r in outcome.fired]
             if case.kind == "decides":
-                if fired[:1] != [rule.id]:
-                    given = f"« {fired[0]} »" if fired else "aucune règle"
+                deciding = next((r.id for r in outcome.fired if r.decision), None)
+                if deciding != rule.id:
+                    given = f"« {deciding} »" if deciding else "aucune règle"
                     failures.append(
                         f"rules.toml : règle « {rule.id} » devrait donner la décision sur "
                         f"« {case.question} » (décision donnée par {given})"

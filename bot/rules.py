@@ -17,7 +17,8 @@ class RuleOutcome:
 
     @property
     def decision(self) -> str | None:
-        return self.fired[0].decision if self.fired else None
+        """The decision of the highest-priority fired rule that gives one."""
+        return next((r.decision for r in self.fired if r.decision), None)
 
     @property
     def escalate(self) -> bool:
@@ -44,7 +45,7 @@ class RuleOutcome:
         """A short human-readable « pourquoi »: facts seen, rules applied, rules set aside."""
         lines = [f"Faits repérés : {', '.join(sorted(self.facts)) or 'aucun'}"]
         for r in self.fired:
-            lines.append(f"Règle « {r.id} » ({r.decision}) : {r.why}")
+            lines.append(f"Règle « {r.id} » ({r.decision or 'conseil seulement'}) : {r.why}")
         for rid in self.overridden:
             lines.append(f"Règle « {rid} » écartée par une règle plus précise")
         return tuple(lines)

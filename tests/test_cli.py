@@ -10,14 +10,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def repere(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def repere(
+    *args: str, stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=120,
+        timeout=timeout,
     )
 
 
@@ -111,7 +113,8 @@ def test_example_config_is_valid():
 
 
 def test_kb_eval_compares_with_the_three_baselines():
-    r = repere("kb", "eval", "--baselines")
+    # About 100 s alone on 2 cores; a guard against a hang, not a speed goal (that is `repere bench`).
+    r = repere("kb", "eval", "--baselines", timeout=600)
     assert r.returncode == 0, r.stderr
     for method in ("Repère", "rapidfuzz", "BM25", "TF-IDF"):
         assert method in r.stdout

@@ -148,3 +148,19 @@ def test_a_close_danger_entry_is_answered_rather_than_declined(kb, lexicon):
     a = safe.answer(question)
     assert a.status == ANSWERED and a.entry_id in safe.danger_entries
     assert any("Fiche de danger proche" in t for t in a.trace)
+
+
+def test_harm_without_a_named_victim_gets_the_numbers_and_no_decision(plain_engine: Engine):
+    a = plain_engine.answer("il le frappe tous les jours, je fais quoi")
+    assert a.status == ANSWERED and a.entry_id == "enfant-danger-lever-secret"
+    # The rule gives no decision of its own (who is harmed is unknown); the entry's shows.
+    assert "danger-signal" in a.rules
+    assert plain_engine.outcome("il le frappe tous les jours, je fais quoi").decision is None
+    text = Renderer(plain_engine.kb).render(a).text
+    assert all(n in text for n in ("17", "112", "119", "3977", "3919"))
+
+
+def test_a_named_victim_sets_the_decision_aside_the_net(plain_engine: Engine):
+    a = plain_engine.answer("il frappe son fils de 8 ans")
+    assert a.rules[0] == "danger-mineur" and "danger-signal" not in a.rules
+    assert a.decision == "signaler"
