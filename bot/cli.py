@@ -255,7 +255,7 @@ def cmd_guidance(args: argparse.Namespace) -> int:
     import asyncio
     import datetime as dt
 
-    from bot.guidance import GuidanceError, parse_guidance, resolve_target
+    from bot.conversation.guidance import GuidanceError, parse_guidance, resolve_target
     from bot.store import Store
 
     config = _config(args)
@@ -337,29 +337,39 @@ def cmd_bench_long(args: argparse.Namespace) -> int:
     return 0
 
 
+def _common_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument("--config", default=default, help="fichier de configuration TOML")
+    parser.add_argument(
+        "--knowledge", default=default, help="dossier de la base (par défaut : knowledge/)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="repere", description="Repère : secret professionnel et partage d'informations."
     )
-    parser.add_argument("--config", help="fichier de configuration TOML")
-    parser.add_argument("--knowledge", help="dossier de la base (par défaut : knowledge/)")
+    _common_options(parser, None)
+    # Every subcommand takes the same options, so `repere run --config f` works like
+    # `repere --config f run`; SUPPRESS keeps a subcommand from resetting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ask = sub.add_parser("ask", help="poser une question")
+    ask = sub.add_parser("ask", parents=[common], help="poser une question")
     ask.add_argument("--json", action="store_true", help="une ligne JSON par question")
     ask.add_argument(
         "question", nargs="+", help="la question, ou - pour lire une question par ligne"
     )
     ask.set_defaults(func=cmd_ask)
 
-    kb = sub.add_parser("kb", help="gérer la base de connaissances")
+    kb = sub.add_parser("kb", parents=[common], help="gérer la base de connaissances")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
-    check = kb_sub.add_parser("check", help="valider la base et ses cas de test")
+    check = kb_sub.add_parser("check", parents=[common], help="valider la base et ses cas de test")
     check.set_defaults(func=cmd_kb_check)
-    export = kb_sub.add_parser("export", help="exporter les fiches")
+    export = kb_sub.add_parser("export", parents=[common], help="exporter les fiches")
     export.add_argument("--json", action="store_true", help="JSON compact")
     export.set_defaults(func=cmd_kb_export)
-    ev = kb_sub.add_parser("eval", help="mesurer la qualité des réponses")
+    ev = kb_sub.add_parser("eval", parents=[common], help="mesurer la qualité des réponses")
     ev.add_argument(
         "--baselines", action="store_true", help="comparer à trois méthodes de référence"
     )
@@ -374,7 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_kb_eval)
 
     safety = kb_sub.add_parser(
-        "safety", help="décisions à risque et danger : police, maire, élus, danger au quotidien"
+        "safety",
+        parents=[common],
+        help="décisions à risque et danger : police, maire, élus, danger au quotidien",
     )
     safety.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
     safety.add_argument(
@@ -382,50 +394,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     safety.set_defaults(func=cmd_kb_safety)
 
-    cal = kb_sub.add_parser("calibrate", help="ajuster le modèle de confiance sur le jeu de dev")
+    cal = kb_sub.add_parser(
+        "calibrate", parents=[common], help="ajuster le modèle de confiance sur le jeu de dev"
+    )
     cal.set_defaults(func=cmd_kb_calibrate)
 
-    guidance = sub.add_parser("guidance", help="consignes de service (liste, ajout, retrait)")
+    guidance = sub.add_parser(
+        "guidance", parents=[common], help="consignes de service (liste, ajout, retrait)"
+    )
     gsub = guidance.add_subparsers(dest="action", required=True)
-    gsub.add_parser("list", help="les consignes en vigueur").set_defaults(func=cmd_guidance)
-    gadd = gsub.add_parser("add", help="ajouter une consigne")
+    gsub.add_parser("list", parents=[common], help="les consignes en vigueur").set_defaults(
+        func=cmd_guidance
+    )
+    gadd = gsub.add_parser("add", parents=[common], help="ajouter une consigne")
     gadd.add_argument("target", help="identifiant de fiche ou mot-clé")
     gadd.add_argument("text", nargs="+")
     gadd.add_argument("--until", help="date de fin AAAA-MM-JJ")
     gadd.set_defaults(func=cmd_guidance)
-    grm = gsub.add_parser("remove", help="retirer une consigne")
+    grm = gsub.add_parser("remove", parents=[common], help="retirer une consigne")
     grm.add_argument("number", type=int)
     grm.set_defaults(func=cmd_guidance)
 
-    stats = sub.add_parser("stats", help="statistiques anonymes")
+    stats = sub.add_parser("stats", parents=[common], help="statistiques anonymes")
     stats.add_argument("period", nargs="?", default="semaine", choices=["semaine", "mois"])
     stats.set_defaults(func=cmd_stats)
 
-    privacy = sub.add_parser("privacy", help="détection des données personnelles")
+    privacy = sub.add_parser("privacy", parents=[common], help="détection des données personnelles")
     psub = privacy.add_subparsers(dest="privacy_command", required=True)
-    psub.add_parser("eval", help="précision et rappel par type, sur le corpus annoté").set_defaults(
-        func=cmd_privacy_eval
-    )
+    psub.add_parser(
+        "eval", parents=[common], help="précision et rappel par type, sur le corpus annoté"
+    ).set_defaults(func=cmd_privacy_eval)
 
-    run = sub.add_parser("run", help="lancer le robot Matrix (--config obligatoire)")
+    run = sub.add_parser(
+        "run", parents=[common], help="lancer le robot Matrix (--config obligatoire)"
+    )
     run.set_defaults(func=cmd_run)
     demo = sub.add_parser(
-        "demo", help="démonstration locale : Synapse jetable, robot et discussion"
+        "demo", parents=[common], help="démonstration locale : Synapse jetable, robot et discussion"
     )
     demo.set_defaults(func=cmd_demo)
 
     live = sub.add_parser(
-        "bench-live", help="latence à travers un Synapse local, contre un robot témoin"
+        "bench-live",
+        parents=[common],
+        help="latence à travers un Synapse local, contre un robot témoin",
     )
     live.add_argument("--questions", type=int, default=40)
     live.set_defaults(func=cmd_bench_live)
 
-    long_run = sub.add_parser("bench-long", help="longue durée : mémoire, latence, descripteurs")
+    long_run = sub.add_parser(
+        "bench-long", parents=[common], help="longue durée : mémoire, latence, descripteurs"
+    )
     long_run.add_argument("--engine", type=int, default=20_000)
     long_run.add_argument("--matrix", type=int, default=2_000)
     long_run.set_defaults(func=cmd_bench_long)
 
-    bench = sub.add_parser("bench", help="mesurer la vitesse de chaque étape")
+    bench = sub.add_parser("bench", parents=[common], help="mesurer la vitesse de chaque étape")
     bench.add_argument(
         "--synthetic", type=int, default=10_000, help="taille de la base synthétique"
     )

@@ -75,6 +75,13 @@ FEEDBACK = {"👍": True, "👎": False}
 GUIDANCE_TTL_S = 30.0
 
 
+def restrict_to_owner(folder: Path) -> None:
+    """Every file under folder 0600, every folder 0700 (SQLite journals inherit the file's mode)."""
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def _txn_id(event_id: str, kind: str = "reply") -> str:
     """Same question, same transaction id: a resend after a crash is dropped by the homeserver."""
     return f"repere-{kind}-{hashlib.sha256(event_id.encode()).hexdigest()[:40]}"
@@ -156,6 +163,11 @@ class ReplyBot:
 
     async def login(self) -> None:
         """Restore the saved session, or log in once and save it (0600): one device, always."""
+        await self._login()
+        # nio creates its store file with the process umask (0644); it holds user ids and keys.
+        restrict_to_owner(self.data_dir / "crypto")
+
+    async def _login(self) -> None:
         creds = self.credentials_path
         if creds.exists():
             saved = json.loads(creds.read_text())

@@ -128,3 +128,30 @@ def test_kb_eval_with_typos_and_a_bad_rate():
     bad = repere("kb", "eval", "--typos", "beaucoup")
     assert bad.returncode == 2
     assert "attendu un nombre entre 0 et 1" in bad.stderr
+
+
+def test_common_options_before_or_after_the_subcommand(tmp_path: Path):
+    """`repere --config f run` and `repere run --config f` mean the same, for every subcommand."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[engine]\nanswer_threshold = 3\n", encoding="utf-8")
+    for args in (
+        ("--config", str(cfg), "run"),
+        ("run", "--config", str(cfg)),
+        ("kb", "check", "--config", str(cfg)),
+        ("kb", "--config", str(cfg), "check"),
+        ("guidance", "list", "--config", str(cfg)),
+        ("ask", "--config", str(cfg), "secret pro"),
+    ):
+        out = repere(*args)
+        assert out.returncode == 2, (args, out.stderr)
+        assert "engine.answer_threshold" in out.stderr, args
+    missing = tmp_path / "absent"
+    for args in (
+        ("--knowledge", str(missing), "kb", "check"),
+        ("kb", "check", "--knowledge", str(missing)),
+    ):
+        out = repere(*args)
+        assert out.returncode == 3, (args, out.stderr)
+    # Given before the subcommand, an option is not reset by the subcommand's own default.
+    out = repere("--config", str(cfg), "kb", "check", "--knowledge", str(missing))
+    assert out.returncode == 2

@@ -177,3 +177,31 @@ def test_bot_fed_its_own_output_does_not_loop(homeserver: Homeserver, make_bot, 
 
     before, after = run(scenario())
     assert after - before == 1  # the text copy's answer, and nothing after it
+
+
+def test_data_dir_is_private_after_a_run(homeserver: Homeserver, make_bot, make_user):
+    """Everything the bot writes (nio's store included) is readable by its owner only."""
+    import stat
+
+    bot = make_bot()
+    account, store = make_user()
+
+    async def scenario() -> None:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            await user.ask(room, "que puis-je dire en CLSPD ?")
+        finally:
+            await user.stop()
+
+    run(scenario())
+    assert bot.stop() == 0
+    paths = [bot.data_dir, *bot.data_dir.rglob("*")]
+    assert any(p.suffix == ".db" and p.parent.name == "crypto" for p in paths)
+    modes = {str(p.relative_to(bot.data_dir)): stat.S_IMODE(p.stat().st_mode) for p in paths}
+    wrong = {
+        name: oct(mode)
+        for name, mode in modes.items()
+        if mode != (0o700 if (bot.data_dir / name).is_dir() else 0o600)
+    }
+    assert wrong == {}
