@@ -218,7 +218,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
     from bot.logsafe import setup_logging
-    from bot.runner import run_bot
+    from bot.matrix.runner import run_bot
 
     config = _config(args)
     setup_logging()

@@ -29,7 +29,7 @@ from nio import (
 )
 
 from bot.homeserver import Homeserver, Registered
-from bot.runner import READY
+from bot.matrix.runner import READY
 
 ANSWER_TIMEOUT_S = 60.0
 ENCRYPTION = {

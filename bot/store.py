@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
+
+from bot.conversation.records import FeedbackRow, GuidanceRow, StatRow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,29 +50,6 @@ CREATE TABLE IF NOT EXISTS unanswered (
 """
 # Markers older than this are useless: catch-up never looks further back than a day.
 ANSWERED_RETENTION_S = 7 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class GuidanceRow:
-    number: int
-    target: str
-    text: str
-    posted: dt.date
-    expires: dt.date | None
-
-
-@dataclass(frozen=True)
-class StatRow:
-    entry_id: str
-    status: str
-    count: int
-
-
-@dataclass(frozen=True)
-class FeedbackRow:
-    entry_id: str
-    up: int
-    down: int
 
 
 def _today() -> str:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Caller, ChatCommands
-from bot.commands import parse_command
+from bot.chat import ChatCommands
 from bot.config import BotSettings, Config, Roles
+from bot.conversation.commands import parse_command
+from bot.conversation.rights import Caller
 from bot.engine import Engine
 from bot.reload import EngineHolder
 from bot.store import Store

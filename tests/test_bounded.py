@@ -1,4 +1,4 @@
-from bot.bounded import BoundedDict
+from bot.conversation.bounded import BoundedDict
 
 
 def test_oldest_keys_are_forgotten():

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Caller, ChatCommands, format_stats, guidance_toml
-from bot.commands import parse_command
+from bot.chat import ChatCommands, format_stats
 from bot.config import Config, PrivacySettings, Roles
+from bot.conversation.commands import parse_command
+from bot.conversation.guidance import GuidanceError, guidance_for, parse_guidance, resolve_target
+from bot.conversation.reports import guidance_toml
+from bot.conversation.rights import Caller
 from bot.engine import Engine
-from bot.guidance import GuidanceError, guidance_for, parse_guidance, resolve_target
 from bot.knowledge import KnowledgeBase
 from bot.reload import EngineHolder, diff
 from bot.store import Store
@@ -253,7 +255,7 @@ def test_diff_detects_added_and_removed(kb: KnowledgeBase):
 def test_guidance_export_is_valid_toml(tmp_path: Path):
     import tomllib
 
-    from bot.store import GuidanceRow
+    from bot.conversation.records import GuidanceRow
 
     rows = [GuidanceRow(1, "requisition-opj", 'Dire "non" \\ puis appeler', TODAY, None)]
     data = tomllib.loads(guidance_toml(rows))

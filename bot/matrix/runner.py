@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import Config, MatrixSettings, require_matrix
 from bot.engine import Engine
-from bot.matrix_bot import ReplyBot
+from bot.matrix.bot import ReplyBot
 from bot.store import Store
 
 log = logging.getLogger("repere")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.render import Reply
@@ -41,15 +40,6 @@ def mentions_user(content: dict[str, Any], user_id: str, display_name: str | Non
         names.append(display_name)
     head = body.lstrip().casefold()
     return any(head.startswith(n.casefold()) for n in names if n)
-
-
-def strip_mention(body: str, user_id: str, display_name: str | None) -> str:
-    """The question without the leading "Repère:" or "@repere:server" that addressed it."""
-    names = [re.escape(user_id), re.escape(user_id[1:].split(":")[0])]
-    if display_name:
-        names.append(re.escape(display_name))
-    pattern = re.compile(rf"^\s*@?(?:{'|'.join(names)})\s*[:,]?\s*", re.IGNORECASE)
-    return pattern.sub("", body, count=1)
 
 
 def reply_content(

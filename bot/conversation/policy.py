@@ -1,0 +1,213 @@
+"""What to do with a message or a reaction (pure): the whole conversation policy.
+
+Group rooms stay silent unless the bot is mentioned, the message is a `!` command, or the
+sender owes it the answer to a clarification; the bot's own notices and other bots' notices
+are never answered. A clarification is answered by number ("2") or by a keycap reaction
+(2️⃣); 👍/👎 on an answer is one anonymous vote per person. The state it reads and updates is
+the shell's `ConversationState`; everything else comes in `Context` and goes out as a
+`Decision`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.config import BotSettings, PrivacySettings, Roles
+from bot.conversation.admin import plan_command
+from bot.conversation.commands import Command, parse_choice, parse_command
+from bot.conversation.decision import IGNORE, Address, Count, Decision, OnSent, Vote
+from bot.conversation.guidance import guidance_for
+from bot.conversation.incoming import Identity, Incoming, Reaction, strip_mention
+from bot.conversation.records import GuidanceRow
+from bot.conversation.rights import Caller
+from bot.conversation.state import ConversationState, Pending, PendingKey
+from bot.conversation.texts import RATE_LIMITED, UNDECRYPTABLE, text_reply
+from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
+from bot.render import Renderer, Reply
+
+FEEDBACK = {"👍": True, "👎": False}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the policy reads besides its state: the engine and settings of the moment."""
+
+    engine: Engine
+    renderer: Renderer
+    identity: Identity
+    bot: BotSettings
+    privacy: PrivacySettings
+    roles: Roles
+    now: float
+    today: dt.date
+    guidance: tuple[GuidanceRow, ...] = ()
+
+
+def wants_power_level(body: str) -> bool:
+    """Only `!consigne` may depend on the sender's power level (reading it can cost a request)."""
+    command = parse_command(body)
+    return command is not None and command.name == "consigne"
+
+
+def answerable(incoming: Incoming, me: Identity) -> bool:
+    """Notices (ours, other bots') and our own messages are never answered: no loops."""
+    return not incoming.notice and incoming.sender != me.user_id
+
+
+def on_message(incoming: Incoming, ctx: Context, state: ConversationState) -> Decision:
+    if not answerable(incoming, ctx.identity):
+        return IGNORE
+    body = incoming.body[: ctx.bot.max_message_chars]
+    key: PendingKey = (incoming.room_id, incoming.thread_key, incoming.sender)
+    pending = state.pending.get(key)
+    command = parse_command(body)
+    addressed = (
+        incoming.direct
+        or command is not None
+        or ctx.bot.respond_in_groups == "all"
+        or incoming.mentioned
+        or pending is not None
+    )
+    if not addressed:
+        return IGNORE
+    to = Address(incoming.event_id, incoming.direct, incoming.root, incoming.sender)
+    if not state.limiter.allow(incoming.sender, ctx.now):
+        if state.limiter.should_warn(incoming.sender, ctx.now):
+            return Decision(to=to, reply=text_reply(RATE_LIMITED), log="rate limited")
+        return Decision(log="rate limited")
+    question = strip_mention(body, ctx.identity)
+    if pending is not None and command is None:
+        choice = parse_choice(question, len(pending.candidates))
+        if choice is not None:
+            return _answer_choice(key, pending, choice, incoming.event_id, ctx, state)
+    if command is not None:
+        return _on_command(command, incoming, to, ctx, state)
+    return _on_question(question, incoming, key, to, ctx, state)
+
+
+def on_reaction(reaction: Reaction, ctx: Context, state: ConversationState) -> Decision:
+    """A vote on an answer, or the choice of a clarification's candidate."""
+    vote = FEEDBACK.get(reaction.key.replace("\ufe0f", ""))
+    entry_id = state.answer_entry.get(reaction.reacts_to)
+    if vote is not None and entry_id is not None:
+        ballot = (reaction.reacts_to, reaction.sender)
+        if ballot in state.votes:
+            return IGNORE
+        state.votes[ballot] = None
+        return Decision(vote=Vote(entry_id, vote))
+    key = state.pending_by_notice.get(reaction.reacts_to)
+    if key is None or reaction.sender != key[2]:
+        return IGNORE
+    pending = state.pending.get(key)
+    choice = parse_choice(reaction.key, len(pending.candidates)) if pending else None
+    if pending is None or choice is None:
+        return IGNORE
+    return _answer_choice(key, pending, choice, reaction.event_id, ctx, state)
+
+
+def undecryptable(event_id: str, sender: str, direct: bool, root: str | None) -> Decision:
+    """The key never came: ask for the message again, rather than stay silent."""
+    return Decision(to=Address(event_id, direct, root, sender), reply=text_reply(UNDECRYPTABLE))
+
+
+def render_answer(answer: Answer, ctx: Context) -> Reply:
+    """The answer with the service's guidance for its entry, if any."""
+    entry = ctx.engine.kb.entries.get(answer.entry_id or "")
+    guidance = []
+    if answer.status == ANSWERED and entry is not None:
+        guidance = guidance_for(entry, ctx.guidance)
+    return ctx.renderer.render(answer, guidance)
+
+
+def _on_command(
+    command: Command, incoming: Incoming, to: Address, ctx: Context, state: ConversationState
+) -> Decision:
+    caller = Caller(incoming.sender, incoming.room_id, incoming.direct, incoming.power_level)
+    planned = plan_command(command, caller, ctx.engine, ctx.roles, ctx.bot.admin_room, ctx.today)
+    changed = command.name in ("consigne", "consignes")
+    if planned is None:
+        reply = _plain_command(
+            command, ctx.renderer, state, (incoming.room_id, incoming.thread_key)
+        )
+        return Decision(to=to, reply=reply, typing=True)
+    if isinstance(planned, Reply):
+        return Decision(to=to, reply=planned, typing=True, guidance_changed=changed)
+    return Decision(to=to, action=planned, typing=True, guidance_changed=changed)
+
+
+def _plain_command(
+    command: Command,
+    renderer: Renderer,
+    state: ConversationState,
+    where: tuple[str, str | None],
+) -> Reply:
+    if command.name == "sources":
+        return renderer.render_sources(command.argument)
+    if command.name == "pourquoi":
+        return renderer.render_trace(state.last_trace.get(where))
+    return renderer.render_help()
+
+
+def _on_question(
+    question: str,
+    incoming: Incoming,
+    key: PendingKey,
+    to: Address,
+    ctx: Context,
+    state: ConversationState,
+) -> Decision:
+    answer = ctx.engine.answer(question)
+    # The answer opens a thread under the question in a group: later turns live there.
+    reply_root = incoming.root or (None if incoming.direct else incoming.event_id)
+    thread = reply_root if (reply_root or not incoming.direct) else None
+    state.last_trace[(incoming.room_id, thread)] = answer.trace
+    state.pending.pop(key, None)
+    pending = None
+    if answer.status == CLARIFY:
+        pending = (
+            (incoming.room_id, thread, incoming.sender),
+            Pending(
+                tuple(c.entry_id for c in answer.candidates),
+                incoming.event_id,
+                incoming.direct,
+                reply_root,
+                ctx.now,
+            ),
+        )
+    answered = answer.entry_id if answer.status == ANSWERED and answer.entry_id else None
+    unanswered = None
+    if answer.status == NO_MATCH and ctx.privacy.record_unanswered:
+        scrub = getattr(ctx.engine.scanner, "scrub", None)
+        if scrub is not None:
+            unanswered = str(scrub(question))
+    return Decision(
+        to=to,
+        reply=render_answer(answer, ctx),
+        typing=True,
+        on_sent=OnSent(pending, answered),
+        count=Count(answer.entry_id if answer.status != NO_MATCH else None, answer.status),
+        unanswered=unanswered,
+        redact=incoming.event_id if answer.personal_data and ctx.privacy.redact_messages else None,
+        log=f"answered status={answer.status} entry={answer.entry_id} escalate={answer.escalate}",
+    )
+
+
+def _answer_choice(
+    key: PendingKey,
+    pending: Pending,
+    choice: int,
+    trigger_event_id: str,
+    ctx: Context,
+    state: ConversationState,
+) -> Decision:
+    entry_id = pending.candidates[choice - 1]
+    answer = ctx.engine.answer_entry(entry_id)
+    state.pending.pop(key, None)
+    state.last_trace[(key[0], key[1])] = answer.trace
+    return Decision(
+        to=Address(trigger_event_id, pending.direct, pending.root, key[2]),
+        reply=render_answer(answer, ctx),
+        count=Count(entry_id, ANSWERED),
+        log=f"clarification answered entry={entry_id}",
+    )

@@ -1,0 +1,67 @@
+"""The conversation's memory, owned by the shell and handed to the policy (memory only).
+
+Each map is bounded, so a long-running bot in many rooms keeps a flat footprint; nothing here
+is ever written to disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.conversation.bounded import BoundedDict
+from bot.conversation.ratelimit import RateLimiter
+
+SEEN_CACHE = 5000
+
+# (room, thread or None in a direct chat, sender): one pending choice per person per thread.
+PendingKey = tuple[str, str | None, str]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A clarification waiting for the user's choice."""
+
+    candidates: tuple[str, ...]
+    question_event_id: str
+    direct: bool
+    root: str | None
+    asked_at: float
+
+
+def _bounded() -> BoundedDict[Any, Any]:
+    return BoundedDict(SEEN_CACHE)
+
+
+@dataclass
+class ConversationState:
+    limiter: RateLimiter
+    pending: BoundedDict[PendingKey, Pending] = field(default_factory=_bounded)
+    # The clarification notice's event id -> its pending key, for answers by reaction.
+    pending_by_notice: BoundedDict[str, PendingKey] = field(default_factory=_bounded)
+    # What `!pourquoi` explains, per (room, thread).
+    last_trace: BoundedDict[tuple[str, str | None], tuple[str, ...]] = field(
+        default_factory=_bounded
+    )
+    # Feedback: which entry each answer showed, and who already voted on it.
+    answer_entry: BoundedDict[str, str] = field(default_factory=_bounded)
+    votes: BoundedDict[tuple[str, str], None] = field(
+        default_factory=lambda: BoundedDict(SEEN_CACHE * 4)
+    )
+
+    @classmethod
+    def new(cls, rate_limit_per_minute: int) -> ConversationState:
+        return cls(RateLimiter(rate_limit_per_minute))
+
+    def after_sent(
+        self,
+        sent_event_id: str,
+        pending: tuple[PendingKey, Pending] | None,
+        answer_entry: str | None,
+    ) -> None:
+        if pending is not None:
+            key, value = pending
+            self.pending[key] = value
+            self.pending_by_notice[sent_event_id] = key
+        if answer_entry is not None:
+            self.answer_entry[sent_event_id] = answer_entry
