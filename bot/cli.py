@@ -1,162 +1,32 @@
-"""Command line: `repere ask`, `repere kb check|export|eval`, `repere bench`."""
+"""Command line: the parser and the exit codes; the subcommands are in cli_kb and cli_ops."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from bot.config import Config, ConfigError, load_config
-from bot.engine import Answer, Engine, NoScanner
-from bot.evaluation import DATA_DIR
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.reload import failing_rule_cases
-from bot.render import Renderer, Reply
-
-
-def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:
-    return {
-        "status": answer.status,
-        "entry_id": answer.entry_id,
-        "confidence": answer.confidence,
-        "escalate": answer.escalate,
-        "decision": answer.decision,
-        "rules": list(answer.rules),
-        "sources": [{"id": s.id, "label": s.label, "url": s.url} for s in answer.sources],
-        "personal_data": list(answer.personal_data),
-        "candidates": [
-            {"entry_id": c.entry_id, "title": c.title, "confidence": c.confidence}
-            for c in answer.candidates
-        ],
-        "text": reply.text,
-        "html": reply.html,
-    }
-
-
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(args.config)
-
-
-def _knowledge_dir(args: argparse.Namespace, config: Config) -> Path | None:
-    return Path(args.knowledge) if args.knowledge else config.knowledge_dir
-
-
-def cmd_ask(args: argparse.Namespace) -> int:
-    config = _config(args)
-    engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
-    renderer = Renderer(engine.kb)
-    questions: list[str]
-    if args.question == ["-"]:
-        questions = [line.rstrip("\n") for line in sys.stdin]
-    else:
-        questions = [" ".join(args.question)]
-    for q in questions:
-        answer = engine.answer(q)
-        reply = renderer.render(answer)
-        if args.json:
-            print(json.dumps(answer_json(answer, reply), ensure_ascii=False), flush=True)
-        else:
-            print(reply.text)
-            if len(questions) > 1:
-                print("\n" + "-" * 40)
-    return 0
-
-
-def cmd_kb_check(args: argparse.Namespace) -> int:
-    config = _config(args)
-    kb = load_knowledge(_knowledge_dir(args, config))
-    engine = Engine(kb, NoScanner(), config.engine)
-    failures = failing_rule_cases(engine)
-    cases = sum(len(r.cases) for r in kb.rules)
-    questions = sum(len(e.questions) for e in kb.entries.values())
-    print(
-        f"Base « {kb.title} », vérifiée le {kb.checked:%d/%m/%Y} : {len(kb.entries)} fiches, "
-        f"{questions} formulations, {len(kb.sources)} sources, {len(kb.synonyms)} groupes de synonymes, "
-        f"{len(kb.rules)} règles ({cases} cas de test)."
-    )
-    if failures:
-        print("\n".join(failures), file=sys.stderr)
-        return 1
-    print("Tout est valide.")
-    return 0
-
-
-def cmd_kb_export(args: argparse.Namespace) -> int:
-    config = _config(args)
-    kb = load_knowledge(_knowledge_dir(args, config))
-    data = {
-        "entries": [
-            {
-                "id": e.id,
-                "title": e.title,
-                "questions": list(e.questions),
-                "tags": list(e.tags),
-                "sources": list(e.sources),
-                "escalate": e.escalate,
-            }
-            for e in kb.entries.values()
-        ]
-    }
-    print(json.dumps(data, ensure_ascii=False, indent=2 if not args.json else None))
-    return 0
-
-
-def cmd_kb_eval(args: argparse.Namespace) -> int:
-    from bot.evaluation import (
-        BASELINES,
-        Fold,
-        baseline_scores,
-        best_threshold,
-        evaluate_baseline,
-        evaluate_engine_folds,
-        folds,
-        format_reports,
-        load_set,
-        with_typos,
-    )
-    from bot.knowledge import KnowledgeBase
-    from bot.lexicon import load_lexicon
-
-    config = _config(args)
-    kb = load_knowledge(_knowledge_dir(args, config))
-    lexicon = load_lexicon()
-
-    # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.
-    def make_engine(base: KnowledgeBase) -> Engine:
-        return Engine(base, NoScanner(), config.engine, lexicon)
-
-    dev = load_set(DATA_DIR / "devset.toml")
-    dev_parts = folds(kb, dev)
-    # Each baseline declines below the threshold that is best on the dev set, measured like Repère.
-    tuned: dict[str, tuple[float, list[tuple[str, float]]]] = {}
-    if args.baselines:
-        for label, make in BASELINES.items():
-            items, scores = baseline_scores(make, dev_parts)
-            tuned[label] = (best_threshold(scores, items), scores)
-    for name in ("dev", "heldout") if args.set == "all" else (args.set,):
-        items = dev if name == "dev" else load_set(DATA_DIR / "heldout.toml")
-        asked = with_typos(items, args.typos) if args.typos else items
-        # The dev set's questions are phrasings of the base: each fifth is asked of a base without it.
-        parts = folds(kb, items, asked) if name == "dev" else [Fold(kb, tuple(asked))]
-        reports = [evaluate_engine_folds(make_engine, parts)]
-        for label, make in BASELINES.items() if args.baselines else ():
-            threshold, scores = tuned[label]
-            if name != "dev" or args.typos:
-                items_scored, scores = baseline_scores(make, parts)
-            else:
-                items_scored = [i for part in parts for i in part.items]
-            reports.append(evaluate_baseline(label, scores, items_scored, threshold))
-        title = f"Jeu « {name} »"
-        if name == "dev":
-            title += f" (validation croisée en {len(parts)} parts)"
-        if args.typos:
-            title += f", fautes de frappe dans {args.typos:.0%} des mots"
-        print(format_reports(title, reports))
-        print()
-    return 0
+from bot.cli_kb import (
+    cmd_ask,
+    cmd_bench,
+    cmd_kb_calibrate,
+    cmd_kb_check,
+    cmd_kb_eval,
+    cmd_kb_export,
+    cmd_kb_safety,
+)
+from bot.cli_ops import (
+    cmd_bench_live,
+    cmd_bench_long,
+    cmd_demo,
+    cmd_guidance,
+    cmd_privacy_eval,
+    cmd_run,
+    cmd_stats,
+)
+from bot.config import ConfigError
+from bot.engine.knowledge import KnowledgeError
 
 
 def _typo_rate(text: str) -> float:
@@ -167,174 +37,6 @@ def _typo_rate(text: str) -> float:
     if not 0.0 <= rate <= 1.0:
         raise argparse.ArgumentTypeError(f"attendu un nombre entre 0 et 1, reçu « {text} »")
     return rate
-
-
-def cmd_kb_calibrate(args: argparse.Namespace) -> int:
-    from bot.calibration import fit, format_calibration, samples
-    from bot.evaluation import folds, load_set
-    from bot.lexicon import load_lexicon
-
-    config = _config(args)
-    kb = load_knowledge(_knowledge_dir(args, config))
-    lexicon = load_lexicon()
-    # Fitted on what the engine makes of questions it has not seen: each fifth of the dev set is
-    # scored by a base without that fifth's phrasings.
-    data = [
-        s
-        for part in folds(kb, load_set(DATA_DIR / "devset.toml"))
-        for s in samples(Engine(part.kb, NoScanner(), config.engine, lexicon), part.items)
-    ]
-    print(format_calibration(fit(data), data))
-    return 0
-
-
-def cmd_kb_safety(args: argparse.Namespace) -> int:
-    from bot.render import Renderer
-    from bot.safety_eval import evaluate, load_cases, report
-
-    config = _config(args)
-    engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
-    renderer = Renderer(engine.kb)
-    if args.show and args.set != "dev":
-        # The held-out set is read for its figures only; its questions never guide a change.
-        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
-        return 2
-    names = ["dev", "heldout"] if args.set == "all" else [args.set]
-    for name in names:
-        cases = load_cases(DATA_DIR / f"safety_{name}.toml")
-        print(report(evaluate(engine, renderer, cases), name, show=args.show))
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from bot.bench import run_bench
-
-    config = _config(args)
-    print(run_bench(_knowledge_dir(args, config), config.engine, synthetic=args.synthetic))
-    return 0
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot.logsafe import setup_logging
-    from bot.matrix.runner import run_bot
-
-    config = _config(args)
-    setup_logging()
-    return asyncio.run(run_bot(config))
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
-    from bot.logsafe import setup_logging
-
-    setup_logging("WARNING")
-    return run_demo()
-
-
-def cmd_bench_live(args: argparse.Namespace) -> int:
-    from bot.bench_live import run_bench_live
-    from bot.logsafe import setup_logging
-
-    setup_logging("WARNING")
-    print(run_bench_live(args.questions))
-    return 0
-
-
-def _store_path(config: Config) -> Path:
-    if config.bot.data_dir is None:
-        raise ConfigError(
-            config.path or "(pas de fichier)", "bot.data_dir", "un dossier de données est attendu"
-        )
-    return config.bot.data_dir / "repere.db"
-
-
-def cmd_guidance(args: argparse.Namespace) -> int:
-    """Operator's view of the guidance table (the chat commands' equivalent)."""
-    import asyncio
-    import datetime as dt
-
-    from bot.conversation.guidance import GuidanceError, parse_guidance, resolve_target
-    from bot.store import Store
-
-    config = _config(args)
-    path = _store_path(config)
-
-    async def go() -> int:
-        async with Store(path) as store:
-            if args.action == "list":
-                for r in await store.active_guidance():
-                    until = f" jusqu'au {r.expires:%d/%m/%Y}" if r.expires else ""
-                    print(f"n° {r.number} [{r.target}] ({r.posted:%d/%m/%Y}{until}) : {r.text}")
-                return 0
-            if args.action == "remove":
-                ok = await store.withdraw_guidance(args.number)
-                print(
-                    f"Consigne n° {args.number} retirée."
-                    if ok
-                    else "Aucune consigne active avec ce numéro."
-                )
-                return 0 if ok else 1
-            kb = load_knowledge(_knowledge_dir(args, config))
-            argument = f"{args.target} {' '.join(args.text)}"
-            if args.until:
-                argument += f" --jusqu-au {args.until}"
-            try:
-                parsed = parse_guidance("consigne", argument, dt.date.today())
-                target, _ = resolve_target(kb, parsed.target)
-            except GuidanceError as exc:
-                print(str(exc), file=sys.stderr)
-                return 1
-            from bot.privacy import PrivacyScanner
-
-            if PrivacyScanner().kinds(parsed.text):
-                print("Consigne refusée : elle contient des données personnelles.", file=sys.stderr)
-                return 1
-            number = await store.add_guidance(target, parsed.text, parsed.expires)
-            print(f"Consigne n° {number} enregistrée pour « {target} ».")
-            return 0
-
-    return asyncio.run(go())
-
-
-def cmd_stats(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from bot.chat import format_stats
-    from bot.store import Store
-
-    config = _config(args)
-    path = _store_path(config)
-
-    async def go() -> str:
-        async with Store(path) as store:
-            return await format_stats(store, args.period)
-
-    print(asyncio.run(go()))
-    return 0
-
-
-def cmd_privacy_eval(args: argparse.Namespace) -> int:
-    from bot.privacy import PrivacyScanner
-    from bot.privacy_eval import evaluate, format_report
-
-    corpus = DATA_DIR / "privacy_corpus.jsonl"
-    scanner = PrivacyScanner()
-    for part in ("dev", "heldout"):
-        print(f"Corpus « {part} »")
-        print(format_report(evaluate(scanner, corpus, part)))
-        print()
-    return 0
-
-
-def cmd_bench_long(args: argparse.Namespace) -> int:
-    from bot.bench_long import run_bench_long
-    from bot.logsafe import setup_logging
-
-    setup_logging("WARNING")
-    print(run_bench_long(args.engine, args.matrix))
-    return 0
 
 
 def _common_options(parser: argparse.ArgumentParser, default: Any) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from bot.engine import EngineSettings
+from bot.engine.answer import EngineSettings
 
 
 class ConfigError(Exception):

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine, NoScanner
-from bot.evaluation import Labelled, load_set
-from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.lexicon import Lexicon, load_lexicon
-from bot.privacy import PrivacyScanner
-from bot.render import Renderer
+from bot.engine.answer import Engine, NoScanner
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.lexicon import Lexicon, load_lexicon
+from bot.engine.loading import load_knowledge
+from bot.engine.privacy import PrivacyScanner
+from bot.engine.render import Renderer
+from bot.tools.evaluation import Labelled, load_set
 
 DATA = Path(__file__).parent / "data"
 

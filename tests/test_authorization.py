@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import ChatCommands
 from bot.config import BotSettings, Config, Roles
 from bot.conversation.commands import parse_command
 from bot.conversation.rights import Caller
-from bot.engine import Engine
-from bot.reload import EngineHolder
-from bot.store import Store
+from bot.engine.answer import Engine
+from bot.engine.reload import EngineHolder
+from bot.matrix.command_runner import ChatCommands
+from bot.storage.store import Store
 
 WORKER, SUP, ADMIN = "@as:localhost", "@cadre:localhost", "@admin:localhost"
 ADMIN_ROOM = "!admins:localhost"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.bench import STAGES, run_bench, synthetic_kb
-from bot.engine import EngineSettings
-from bot.knowledge import KnowledgeBase
-from bot.privacy import PrivacyScanner
+from bot.engine.answer import EngineSettings
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.privacy import PrivacyScanner
+from bot.tools.bench import STAGES, run_bench, synthetic_kb
 
 
 def test_bench_runs_on_real_and_synthetic_bases(scanner: PrivacyScanner):

@@ -14,8 +14,8 @@ from bot.conversation.decision import IGNORE, Decision
 from bot.conversation.incoming import Identity, Incoming, Reaction
 from bot.conversation.records import GuidanceRow
 from bot.conversation.state import ConversationState
-from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings
-from bot.render import Renderer
+from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings
+from bot.engine.render import Renderer
 
 ME = Identity("@repere:localhost", "Repère")
 ALICE, BOB, SUP, ADMIN = "@alice:localhost", "@bob:localhost", "@cadre:localhost", "@adm:localhost"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.evaluation import Labelled, folds, without_phrasings
-from bot.knowledge import KnowledgeBase, phrasing_key
+from bot.engine.knowledge import KnowledgeBase, phrasing_key
+from bot.tools.evaluation import Labelled, folds, without_phrasings
 
 
 def _some_phrasings(kb: KnowledgeBase, n: int) -> list[Labelled]:
@@ -59,7 +59,7 @@ def test_folds_ask_the_noisy_questions_but_hide_the_originals(kb: KnowledgeBase)
 def test_best_threshold_is_the_best_of_all_thresholds():
     import random
 
-    from bot.evaluation import NONE, best_threshold
+    from bot.tools.evaluation import NONE, best_threshold
 
     rng = random.Random(3)
     for _ in range(200):

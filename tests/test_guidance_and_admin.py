@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import ChatCommands, format_stats
 from bot.config import Config, PrivacySettings, Roles
 from bot.conversation.commands import parse_command
 from bot.conversation.guidance import GuidanceError, guidance_for, parse_guidance, resolve_target
 from bot.conversation.reports import guidance_toml
 from bot.conversation.rights import Caller
-from bot.engine import Engine
-from bot.knowledge import KnowledgeBase
-from bot.reload import EngineHolder, diff
-from bot.store import Store
+from bot.engine.answer import Engine
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.reload import EngineHolder, diff
+from bot.matrix.command_runner import ChatCommands, format_stats
+from bot.storage.store import Store
 
 TODAY = dt.date(2026, 11, 25)
 SUP = "@cadre:localhost"
@@ -134,7 +134,7 @@ def test_guidance_shows_under_entry_and_tag(kb: KnowledgeBase, tmp_path: Path):
     async def scenario():
         async with Store(tmp_path / "db.sqlite") as store:
             await store.add_guidance("requisition-opj", "A", None)
-            from bot.normalize import fold
+            from bot.engine.normalize import fold
 
             await store.add_guidance(fold(tag), "B", None)
             return await store.active_guidance()

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine
-from bot.render import Renderer
+from bot.engine.answer import Engine
+from bot.engine.render import Renderer
 from tests.test_render import assert_matrix_safe
 
 HOSTILE = [

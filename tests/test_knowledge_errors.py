@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, Problem, load_knowledge, packaged_knowledge_dir
-from bot.normalize import collapses
+from bot.engine.knowledge import KnowledgeError, Problem, packaged_knowledge_dir
+from bot.engine.loading import load_knowledge
+from bot.engine.normalize import collapses
 
 ENTRY = "entries/secret-sanctions.md"
 # Sorted after secret-sanctions.md, so a phrasing copied here is the duplicate, not the original.

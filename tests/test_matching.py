@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings, NoScanner
-from bot.evaluation import Labelled, evaluate_engine, evaluate_engine_folds, folds, with_typos
-from bot.knowledge import KnowledgeBase
-from bot.matcher import Calibration, Matcher, MatchWeights
+from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Engine, EngineSettings, NoScanner
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.matcher import Calibration, Matcher, MatchWeights
+from bot.tools.evaluation import Labelled, evaluate_engine, evaluate_engine_folds, folds, with_typos
 
 REQUIRED_IDS = {
     "requisition-opj",

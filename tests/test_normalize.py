@@ -1,4 +1,4 @@
-from bot.normalize import Normalizer, SynonymGroup, collapses, fold, light_stem, raw_tokens
+from bot.engine.normalize import Normalizer, SynonymGroup, collapses, fold, light_stem, raw_tokens
 
 
 def test_fold_removes_accents_case_and_fullwidth():

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from stdnum import iban as std_iban
 from stdnum.fr import nir as std_nir
 
-from bot import privacy_eval
-from bot.privacy import KINDS, MAX_SCAN_CHARS, PLACEHOLDERS, Finding, PrivacyScanner
-from bot.privacy_eval import evaluate, format_report, load_corpus
+from bot.engine.privacy import PrivacyScanner
+from bot.engine.privacy_patterns import KINDS, MAX_SCAN_CHARS, PLACEHOLDERS, Finding
+from bot.tools import privacy_eval
+from bot.tools.privacy_eval import evaluate, format_report, load_corpus
 
 CORPUS = Path(__file__).parent / "data" / "privacy_corpus.jsonl"
 

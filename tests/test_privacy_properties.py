@@ -10,10 +10,10 @@ from faker import Faker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine import Engine
-from bot.logsafe import RedactFilter, redact
-from bot.render import Renderer
-from bot.store import Store
+from bot.engine.answer import Engine
+from bot.engine.render import Renderer
+from bot.matrix.logsafe import RedactFilter, redact
+from bot.storage.store import Store
 
 fake = Faker("fr_FR")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from bot.engine import Engine
-from bot.knowledge import ALLOWED_TAGS, KnowledgeBase
-from bot.render import Guidance, Renderer, markdown_to_text, sanitize_html
+from bot.engine.answer import Engine
+from bot.engine.knowledge import ALLOWED_TAGS, KnowledgeBase
+from bot.engine.render import Guidance, Renderer, markdown_to_text, sanitize_html
 
 
 class _Tags(HTMLParser):
@@ -126,7 +126,7 @@ def test_no_match_with_police_still_escalates(engine: Engine, renderer: Renderer
 
 
 def test_clarify_lists_numbered_candidates(kb: KnowledgeBase, lexicon, renderer: Renderer):
-    from bot.engine import EngineSettings, NoScanner
+    from bot.engine.answer import EngineSettings, NoScanner
 
     wide = Engine(kb, NoScanner(), EngineSettings(clarify_margin=1.0, clarify_floor=0.0), lexicon)
     a = wide.answer("secret clspd")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Engine
-from bot.knowledge import load_knowledge
+from bot.engine.answer import Engine
+from bot.engine.loading import load_knowledge
 
 _KB = load_knowledge()
 CASES = [(r.id, c.question, c.fires, c.kind) for r in _KB.rules for c in r.cases]

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import ANSWERED, NO_MATCH, Engine, NoScanner
-from bot.evaluation import DATA_DIR
-from bot.knowledge import KnowledgeError, literal_pattern, load_knowledge
-from bot.render import Renderer
-from bot.safety_eval import evaluate, has_advice, load_cases
+from bot.engine.answer import ANSWERED, NO_MATCH, Engine, NoScanner
+from bot.engine.kb_entries import literal_pattern
+from bot.engine.knowledge import KnowledgeError
+from bot.engine.loading import load_knowledge
+from bot.engine.render import Renderer
+from bot.tools.evaluation import DATA_DIR
+from bot.tools.safety_eval import evaluate, has_advice, load_cases
 
 # The issue's targets: decisions (with escalation and key advice), danger entries, emergency numbers.
 DECISION_TARGET = 0.90
@@ -117,7 +119,7 @@ def test_always_answer_needs_an_entry(tmp_path: Path):
 
 
 def test_decides_case_fails_when_another_rule_gives_the_decision(tmp_path: Path):
-    from bot.reload import failing_rule_cases
+    from bot.engine.reload import failing_rule_cases
 
     kb_dir = _copy(tmp_path)
     rules = kb_dir / "rules.toml"
@@ -137,7 +139,7 @@ def test_decides_case_fails_when_another_rule_gives_the_decision(tmp_path: Path)
 
 def test_a_close_danger_entry_is_answered_rather_than_declined(kb, lexicon):
     """Below the answer threshold, a danger entry ranked above `danger_floor` still answers."""
-    from bot.engine import EngineSettings
+    from bot.engine.answer import EngineSettings
 
     question = "la petite ne parle plus et a peur des adultes"
     strict = Engine(

@@ -1,7 +1,7 @@
 """Guidance, admin and stats commands, planned (pure): a reply now, or an action for the store.
 
 The rights and the parsing are decided here; the shell only runs the action it is handed
-(`bot.chat.CommandRunner`) and formats its result with `bot.conversation.reports`.
+(`bot.matrix.command_runner.ChatCommands`) and formats its result with `bot.conversation.reports`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bot.conversation.texts import (
     SUPERVISORS_ONLY,
     text_reply,
 )
-from bot.engine import Engine
-from bot.render import PERSONAL_DATA_LABELS, Reply
+from bot.engine.answer import Engine
+from bot.engine.render import PERSONAL_DATA_LABELS, Reply
 
 STORED_COMMANDS = ("consigne", "consignes", "kb", "stats")
 

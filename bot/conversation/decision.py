@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.conversation.admin import Action
 from bot.conversation.state import Pending, PendingKey
-from bot.render import Reply
+from bot.engine.render import Reply
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 
 from bot.conversation.records import GuidanceRow
-from bot.knowledge import Entry, KnowledgeBase
-from bot.normalize import fold
-from bot.render import Guidance
+from bot.engine.knowledge import Entry, KnowledgeBase
+from bot.engine.normalize import fold
+from bot.engine.render import Guidance
 
 MAX_GUIDANCE_CHARS = 500
 _UNTIL = re.compile(r"\s--jusqu-?au\s+(\S+)\s*$")

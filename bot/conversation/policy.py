@@ -23,8 +23,8 @@ from bot.conversation.records import GuidanceRow
 from bot.conversation.rights import Caller
 from bot.conversation.state import ConversationState, Pending, PendingKey
 from bot.conversation.texts import RATE_LIMITED, UNDECRYPTABLE, text_reply
-from bot.engine import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
-from bot.render import Renderer, Reply
+from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
+from bot.engine.render import Renderer, Reply
 
 FEEDBACK = {"👍": True, "👎": False}
 

@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.conversation.records import FeedbackRow, GuidanceRow, StatRow
-from bot.engine import CLARIFY, NO_MATCH
-from bot.knowledge import KnowledgeBase
-from bot.reload import KbDiff
+from bot.engine.answer import CLARIFY, NO_MATCH
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.reload import KbDiff
 
 
 def guidance_added(number: int, titles: Sequence[str], expires: dt.date | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from bot.render import Reply
+from bot.engine.render import Reply
 
 RATE_LIMITED = "Vous envoyez beaucoup de messages : je reprendrai dans une minute."
 UNDECRYPTABLE = (

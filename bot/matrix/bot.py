@@ -28,14 +28,15 @@ from nio import (
 from nio.exceptions import EncryptionError, LocalProtocolError
 from watchfiles import awatch
 
-from bot.chat import ChatCommands
 from bot.config import Config, MatrixSettings
 from bot.conversation import policy
 from bot.conversation.bounded import BoundedDict
 from bot.conversation.incoming import Identity
 from bot.conversation.reports import describe_reload
 from bot.conversation.state import SEEN_CACHE, ConversationState
-from bot.engine import Engine
+from bot.engine.answer import Engine
+from bot.engine.reload import EngineHolder
+from bot.matrix.command_runner import ChatCommands
 from bot.matrix.content import thread_root
 from bot.matrix.crosssign import CrossSigningError, ensure_cross_signing
 from bot.matrix.events import to_incoming, to_reaction
@@ -44,8 +45,7 @@ from bot.matrix.rooms import Rooms, is_direct
 from bot.matrix.sender import Sender
 from bot.matrix.session import log_in
 from bot.matrix.sync import HandlerTasks, key_housekeeping, sync_until_stopped
-from bot.reload import EngineHolder
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger("repere.matrix")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render import Reply
+from bot.engine.render import Reply
 
 HTML_FORMAT = "org.matrix.custom.html"
 

@@ -9,15 +9,15 @@ import time
 
 from nio import AsyncClient, MatrixRoom, RoomRedactResponse
 
-from bot.chat import ChatCommands
 from bot.conversation.decision import Decision
 from bot.conversation.records import GuidanceRow
 from bot.conversation.state import ConversationState
 from bot.conversation.texts import REDACTED, text_reply
+from bot.matrix.command_runner import ChatCommands
 from bot.matrix.content import notice_content, reply_content
 from bot.matrix.sender import Sender
 from bot.matrix.sync import HandlerTasks
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger("repere.matrix")
 

@@ -8,9 +8,9 @@ import signal
 from pathlib import Path
 
 from bot.config import Config, MatrixSettings, require_matrix
-from bot.engine import Engine
+from bot.engine.answer import Engine
 from bot.matrix.bot import ReplyBot
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger("repere")
 READY = "Repère est prêt."

@@ -13,7 +13,7 @@ from nio import AsyncClient, RoomSendResponse
 from nio.exceptions import LocalProtocolError
 
 from bot.matrix.content import notice_content
-from bot.store import Store, event_hash
+from bot.storage.store import Store, event_hash
 
 log = logging.getLogger("repere.matrix")
 

@@ -17,7 +17,7 @@ from nio import AsyncClient, SyncError, SyncResponse
 from nio.exceptions import LocalProtocolError
 
 from bot.matrix.sender import SEND_TIMEOUT_S
-from bot.store import Store
+from bot.storage.store import Store
 
 log = logging.getLogger("repere.matrix")
 

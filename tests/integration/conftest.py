@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.demo import ChatUser, start_bot, stop_process
-from bot.homeserver import Homeserver, Registered
+from bot.tools.demo import ChatUser, start_bot, stop_process
+from bot.tools.homeserver import Homeserver, Registered
 
 T = TypeVar("T")
 _counter = itertools.count()

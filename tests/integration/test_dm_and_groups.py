@@ -11,7 +11,7 @@ from signedjson.key import decode_verify_key_bytes
 from signedjson.sign import verify_signed_json
 from unpaddedbase64 import decode_base64
 
-from bot.homeserver import Homeserver
+from bot.tools.homeserver import Homeserver
 from tests.integration.conftest import run, started_user
 
 REFERENCE = "Puis-je donner l'adresse d'un usager à l'OPJ ?"

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.homeserver import Homeserver
+from bot.tools.homeserver import Homeserver
 from tests.integration.conftest import replies_to, run, started_user
 
 

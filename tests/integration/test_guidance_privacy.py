@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from bot.homeserver import Homeserver
+from bot.tools.homeserver import Homeserver
 from tests.integration.conftest import BotProcess, run, started_user
 
 ROOT = Path(__file__).resolve().parents[2]

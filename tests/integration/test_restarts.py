@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from bot.homeserver import Homeserver
+from bot.tools.homeserver import Homeserver
 from tests.integration.conftest import replies_to, run, started_user
 
 

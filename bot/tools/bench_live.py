@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot.demo import ChatUser, local_stack, stop_process
-from bot.homeserver import Homeserver, Registered
+from bot.tools.demo import ChatUser, local_stack, stop_process
+from bot.tools.homeserver import Homeserver, Registered
 
 QUESTIONS = [
     "puis-je donner l'adresse d'un usager à l'OPJ ?",
@@ -54,7 +54,7 @@ def run_bench_live(n: int = 40) -> str:
         hs, (user_a, user_b, zero) = stack.homeserver, stack.users
         repere_times = asyncio.run(_measure(hs, user_a, stack.root / "a", stack.bot.user_id, n))
         zero_proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.zerobot", hs.url, zero.user_id, zero.password, str(stack.root / "zero")],
+            [sys.executable, "-m", "bot.tools.zerobot", hs.url, zero.user_id, zero.password, str(stack.root / "zero")],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
         )  # fmt: skip
         assert zero_proc.stdout is not None

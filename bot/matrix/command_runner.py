@@ -37,9 +37,9 @@ from bot.conversation.reports import (
 )
 from bot.conversation.rights import Caller
 from bot.conversation.texts import no_such_guidance, text_reply
-from bot.reload import EngineHolder
-from bot.render import Reply
-from bot.store import Store
+from bot.engine.reload import EngineHolder
+from bot.engine.render import Reply
+from bot.storage.store import Store
 
 
 class ChatCommands:

@@ -10,16 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.engine import NO_MATCH, Answer, Engine
-from bot.knowledge import KnowledgeBase, phrasing_key
-from bot.normalize import STOPWORDS, fold, raw_tokens
+from bot.engine.answer import NO_MATCH, Answer, Engine
+from bot.engine.knowledge import KnowledgeBase, phrasing_key
+from bot.engine.normalize import STOPWORDS, fold, raw_tokens
 
 NONE = "none"
 # The dev set's answerable questions are also phrasings of the base: it is measured in this many
 # parts, each on a base without that part's phrasings (cross-validation).
 FOLDS = 5
 # The labelled sets (dev, held-out, personal-data corpora), read by eval, calibrate and the benchmarks.
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from bot.knowledge import Entry, KnowledgeBase, Source, load_knowledge
-from bot.matcher import Calibration, Matcher, MatchWeights, Scored
-from bot.normalize import Normalizer, raw_tokens
-from bot.rules import RuleEngine, RuleOutcome
+from bot.engine.knowledge import Entry, KnowledgeBase, Source
+from bot.engine.loading import load_knowledge
+from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
+from bot.engine.normalize import Normalizer, raw_tokens
+from bot.engine.rules import RuleEngine, RuleOutcome
 
 ANSWERED = "answered"
 CLARIFY = "clarify"
@@ -165,11 +166,11 @@ class Engine:
         scanner: PersonalDataScanner | None = None,
         settings: EngineSettings | None = None,
     ) -> Engine:
-        from bot.lexicon import load_lexicon
+        from bot.engine.lexicon import load_lexicon
 
         lexicon = load_lexicon()
         if scanner is None:
-            from bot.privacy import PrivacyScanner
+            from bot.engine.privacy import PrivacyScanner
 
             scanner = PrivacyScanner(lexicon=lexicon)
         return cls(load_knowledge(knowledge_dir), scanner, settings, lexicon)

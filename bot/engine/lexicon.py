@@ -11,7 +11,7 @@ import spacy.util
 import srsly
 from spacy.strings import get_string_id
 
-from bot.normalize import fold
+from bot.engine.normalize import fold
 
 MODEL = "fr_core_news_sm"
 

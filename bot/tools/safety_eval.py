@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.engine import NO_MATCH, Answer, Engine
-from bot.normalize import fold
-from bot.render import Renderer
+from bot.engine.answer import NO_MATCH, Answer, Engine
+from bot.engine.normalize import fold
+from bot.engine.render import Renderer
 
 # The kinds whose decision is measured (the others are measured as danger questions only).
 DECISION_KINDS = frozenset(

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import jinja2
 
-from bot.engine import ANSWERED, CLARIFY, Answer
-from bot.knowledge import ALLOWED_TAGS, KnowledgeBase, markdown_to_html
+from bot.engine.answer import ANSWERED, CLARIFY, Answer
+from bot.engine.kb_entries import markdown_to_html
+from bot.engine.knowledge import ALLOWED_TAGS, KnowledgeBase
 
 PERSONAL_DATA_LABELS = {
     "name": "nom",
@@ -26,7 +27,7 @@ PERSONAL_DATA_LABELS = {
 
 
 def packaged_prompts_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.engine import Engine
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
-from bot.render import Renderer
+from bot.engine.answer import Engine
+from bot.engine.knowledge import KnowledgeBase, KnowledgeError
+from bot.engine.loading import load_knowledge
+from bot.engine.render import Renderer
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.engine import Engine, is_practical
-from bot.evaluation import Labelled
-from bot.matcher import Calibration
+from bot.engine.answer import Engine, is_practical
+from bot.engine.matcher import Calibration
+from bot.tools.evaluation import Labelled
 
 FEATURES = (
     "score",

@@ -28,8 +28,8 @@ from nio import (
     TypingNoticeEvent,
 )
 
-from bot.homeserver import Homeserver, Registered
 from bot.matrix.runner import READY
+from bot.tools.homeserver import Homeserver, Registered
 
 ANSWER_TIMEOUT_S = 60.0
 ENCRYPTION = {

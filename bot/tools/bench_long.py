@@ -13,11 +13,11 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.demo import ChatUser, local_stack
-from bot.engine import Engine
-from bot.evaluation import DATA_DIR, load_set
-from bot.homeserver import Homeserver, Registered
-from bot.render import Renderer
+from bot.engine.answer import Engine
+from bot.engine.render import Renderer
+from bot.tools.demo import ChatUser, local_stack
+from bot.tools.evaluation import DATA_DIR, load_set
+from bot.tools.homeserver import Homeserver, Registered
 
 
 def rss_mb(pid: int | None = None) -> float:

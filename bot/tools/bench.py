@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.engine import Engine, EngineSettings, PersonalDataScanner
-from bot.evaluation import DATA_DIR, load_set
-from bot.knowledge import Entry, KnowledgeBase
-from bot.render import Renderer
+from bot.engine.answer import Engine, EngineSettings, PersonalDataScanner
+from bot.engine.knowledge import Entry, KnowledgeBase
+from bot.engine.render import Renderer
+from bot.tools.evaluation import DATA_DIR, load_set
 
 STAGES = ("normalise", "match", "rules", "privacy", "render")
 

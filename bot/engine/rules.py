@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.knowledge import Rule, literal_pattern
-from bot.normalize import Normalizer, literal_stems
+from bot.engine.kb_entries import literal_pattern
+from bot.engine.knowledge import Rule
+from bot.engine.normalize import Normalizer, literal_stems
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,123 @@
+"""The knowledge base: FAQ entries, sources, thesaurus and rules, loaded and validated from `knowledge/`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.normalize import SynonymGroup, fold
+
+SOURCE_KINDS = ("code", "loi", "avis", "communiqué", "délibération", "présentation")
+DECISIONS = (
+    "refuser",
+    "passer par la hiérarchie",
+    "partager sous conditions",
+    "signaler",
+    "agir immédiatement",
+)
+MIN_QUESTIONS = 4
+MIN_PHRASING_CHARS = 3
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The subset of HTML that Matrix clients render; entry bodies must stay inside it.
+ALLOWED_TAGS = frozenset({"p", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "br"})
+
+
+def phrasing_key(text: str) -> str:
+    """Two phrasings with the same key are the same question (case, accents, spacing aside)."""
+    return " ".join(fold(text).split())
+
+
+def packaged_knowledge_dir() -> Path:
+    """The `knowledge/` folder shipped beside the `bot` package."""
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    label: str
+    kind: str
+    reference: str
+    validity: str
+    url: str | None = None
+    seed: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    questions: tuple[str, ...]
+    tags: tuple[str, ...]
+    sources: tuple[str, ...]
+    escalate: bool
+    related: tuple[str, ...]
+    updated: dt.date
+    body: str
+    decision: str | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class RuleCase:
+    question: str
+    fires: bool
+    kind: str  # "fires", "does_not_fire", "boundary", or "decides" (fires and gives the decision)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A decision rule: every `when` group must hold (a group holds if any of its facts does)."""
+
+    id: str
+    priority: int
+    when: tuple[tuple[str, ...], ...]
+    unless: tuple[str, ...]
+    overrides: tuple[str, ...]
+    decision: str | None
+    escalate: bool
+    sources: tuple[str, ...]
+    why: str
+    cases: tuple[RuleCase, ...]
+    advice: str = ""
+    entries: tuple[str, ...] = ()  # the entries this rule is about: they rank higher when it fires
+    # A danger rule: when it fires, the reply is its first entry even if no entry matched well,
+    # never « je ne sais pas ».
+    always_answer: bool = False
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    title: str
+    checked: dt.date
+    entries: Mapping[str, Entry]
+    sources: Mapping[str, Source]
+    synonyms: tuple[SynonymGroup, ...]
+    facts: Mapping[str, tuple[str, ...]]
+    rules: tuple[Rule, ...]
+    directory: str
+    # Questions the FAQ does not answer (hors-sujet.toml): a question close to one of them is
+    # more likely off-topic too.
+    off_topic: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The base is invalid; `problems` says where and why, in French."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

@@ -1,0 +1,1 @@
+"""The bot's own SQLite database (aiosqlite): sync position, answered markers, guidance, statistics."""

@@ -1,0 +1,1 @@
+"""Tools beside the bot: benchmarks, the demo and its throwaway homeserver, evaluations."""
