@@ -86,33 +86,29 @@ def test_literal_pattern_syntax():
     assert literal_pattern("«»") is None
 
 
-def _copy(tmp_path: Path) -> Path:
+def _edited_rules(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the base whose rules.toml has `old` (which must be there) replaced by `new`."""
     import shutil
 
-    dst = tmp_path / "knowledge"
-    shutil.copytree(Path(load_knowledge().directory), dst)
-    return dst
+    kb_dir = tmp_path / "knowledge"
+    shutil.copytree(Path(load_knowledge().directory), kb_dir)
+    rules = kb_dir / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    assert old in text
+    rules.write_text(text.replace(old, new, 1), "utf-8")
+    return kb_dir
 
 
 def test_collapsing_fact_pattern_suggests_word_for_word(tmp_path: Path):
-    kb_dir = _copy(tmp_path)
-    rules = kb_dir / "rules.toml"
-    text = rules.read_text(encoding="utf-8")
-    rules.write_text(
-        text.replace('"signal.arme" = [', '"signal.arme" = ["en ce moment", ', 1), "utf-8"
-    )
+    kb_dir = _edited_rules(tmp_path, '"signal.arme" = [', '"signal.arme" = ["en ce moment", ')
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(kb_dir)
     assert "« moment »" in str(err.value) and "guillemets « »" in str(err.value)
 
 
 def test_always_answer_needs_an_entry(tmp_path: Path):
-    kb_dir = _copy(tmp_path)
-    rules = kb_dir / "rules.toml"
-    text = rules.read_text(encoding="utf-8")
     marker = 'id = "contact-police-justice"\nentries = []\n'
-    assert marker in text
-    rules.write_text(text.replace(marker, marker + "always_answer = true\n", 1), "utf-8")
+    kb_dir = _edited_rules(tmp_path, marker, marker + "always_answer = true\n")
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(kb_dir)
     assert "always_answer" in str(err.value)
@@ -121,18 +117,10 @@ def test_always_answer_needs_an_entry(tmp_path: Path):
 def test_decides_case_fails_when_another_rule_gives_the_decision(tmp_path: Path):
     from bot.engine.reload import failing_rule_cases
 
-    kb_dir = _copy(tmp_path)
-    rules = kb_dir / "rules.toml"
-    text = rules.read_text(encoding="utf-8")
     # A police request with a danger: the requisition route decides, not the danger rule.
     marker = 'decides = [\n  "une ado de 16 ans arrive avec un cocard'
-    assert marker in text
-    rules.write_text(
-        text.replace(
-            marker, "decides = [\n  \"un opj veut l'adresse d'un enfant battu\",\n" + marker[12:], 1
-        ),
-        "utf-8",
-    )
+    added = "decides = [\n  \"un opj veut l'adresse d'un enfant battu\",\n" + marker[12:]
+    kb_dir = _edited_rules(tmp_path, marker, added)
     failures = failing_rule_cases(Engine.load(kb_dir, NoScanner()))
     assert len(failures) == 1 and "danger-mineur" in failures[0] and "décision" in failures[0]
 
