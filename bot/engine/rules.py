@@ -59,8 +59,8 @@ class RuleEngine:
         # A pattern between « » is matched word for word, function words kept (« ce soir »);
         # the others on normalised tokens, thesaurus applied (« appeler la police » also matches
         # « appeler les gendarmes »).
-        self.patterns: dict[str, tuple[tuple[str, ...], ...]] = {}
-        self.literal: dict[str, tuple[tuple[str, ...], ...]] = {}
+        patterns: dict[str, tuple[tuple[str, ...], ...]] = {}
+        literals: dict[str, tuple[tuple[str, ...], ...]] = {}
         for name, pats in facts.items():
             plain, literal = [], []
             for x in pats:
@@ -69,18 +69,16 @@ class RuleEngine:
                     plain.append(tuple(normalizer.tokens(x)))
                 else:
                     literal.append(tuple(literal_stems(normalizer.words(inner))))
-            self.patterns[name] = tuple(p for p in plain if p)
-            self.literal[name] = tuple(p for p in literal if p)
+            patterns[name] = tuple(p for p in plain if p)
+            literals[name] = tuple(p for p in literal if p)
         # Indexed by first token: a question is scanned once, whatever the number of patterns
         # (about 900 since the danger words; a scan of each was 1 ms a question and 3 s at start).
         self._plain_multi = _by_first_token(
-            (name, p) for name, pats in self.patterns.items() for p in pats if len(p) > 1
+            (name, p) for name, pats in patterns.items() for p in pats if len(p) > 1
         )
-        self._literal = _by_first_token(
-            (name, p) for name, pats in self.literal.items() for p in pats
-        )
+        self._literal = _by_first_token((name, p) for name, pats in literals.items() for p in pats)
         single: dict[str, set[str]] = {}
-        for name, plain_patterns in self.patterns.items():
+        for name, plain_patterns in patterns.items():
             for p in plain_patterns:
                 if len(p) == 1:
                     single.setdefault(p[0], set()).add(name)
