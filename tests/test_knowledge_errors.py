@@ -600,3 +600,9 @@ def test_off_topic_questions_must_be_a_list_of_texts(kb_dir: Path) -> None:
 def test_off_topic_file_is_optional(kb_dir: Path) -> None:
     (kb_dir / OFF_TOPIC).unlink()
     assert load_knowledge(kb_dir).off_topic == ()
+
+
+def test_emergency_line_must_give_17_and_112(kb_dir: Path) -> None:
+    text = replace_once(kb_dir, "base.toml", "ou le 112", "ou le 18")
+    problems = problems_of(kb_dir)
+    assert_problem(problems, "base.toml", line_of(text, "urgence = "), "urgence", "112")

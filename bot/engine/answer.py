@@ -14,6 +14,7 @@ from bot.engine.loading import load_knowledge
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.rules import RuleEngine, RuleOutcome
+from bot.engine.safety_net import with_emergency
 
 ANSWERED = "answered"
 CLARIFY = "clarify"
@@ -322,7 +323,13 @@ class Engine:
             personal_data=personal,
             candidates=candidates,
             trace=tuple(trace),
-            advice=tuple(r.advice for r in outcome.fired if r.advice),
+            advice=with_emergency(
+                tuple(r.advice for r in outcome.fired if r.advice),
+                self.kb.emergency,
+                outcome.facts,
+                [entry.id if entry is not None else None, *(c.entry_id for c in candidates)],
+                self.danger_entries,
+            ),
         )
 
     def answer_entry(self, entry_id: str) -> Answer:
@@ -339,4 +346,5 @@ class Engine:
             personal_data=(),
             candidates=(),
             trace=(f"Fiche choisie parmi les propositions : « {entry.id} »",),
+            advice=with_emergency((), self.kb.emergency, (), [entry.id], self.danger_entries),
         )

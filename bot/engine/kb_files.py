@@ -80,7 +80,11 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date]:
+# The emergency numbers every danger answer must carry (« urgence » in base.toml).
+EMERGENCY_NUMBERS = ("17", "112")
+
+
+def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date, str]:
     path = root / "base.toml"
     text = _read(path, col)
     data = _parse_toml(path, text, col) if text is not None else {}
@@ -91,7 +95,18 @@ def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date]:
             path, _line_of(text, "verifiee_le"), "« verifiee_le » doit être une date AAAA-MM-JJ"
         )
         checked = dt.date(1970, 1, 1)
-    return str(title), checked if isinstance(checked, dt.date) else dt.date(1970, 1, 1)
+    emergency = data.get("urgence", "")
+    if text is not None and (
+        not isinstance(emergency, str) or not all(n in emergency for n in EMERGENCY_NUMBERS)
+    ):
+        col.add(
+            path,
+            _line_of(text, "urgence ="),
+            "« urgence » doit être la phrase des numéros d'urgence, avec le 17 et le 112",
+        )
+        emergency = ""
+    day = checked if isinstance(checked, dt.date) else dt.date(1970, 1, 1)
+    return str(title), day, str(emergency)
 
 
 OFF_TOPIC_FILE = "hors-sujet.toml"

@@ -103,6 +103,8 @@ class KnowledgeBase:
     # Questions the FAQ does not answer (hors-sujet.toml): a question close to one of them is
     # more likely off-topic too.
     off_topic: tuple[str, ...] = ()
+    # The emergency numbers (base.toml « urgence »), added to any answer that touches a danger.
+    emergency: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     if not root.is_dir():
         col.add(root, 1, "dossier de la base de connaissances introuvable")
         raise KnowledgeError(col.problems)
-    title, checked = _load_base(root, col)
+    title, checked, emergency = _load_base(root, col)
     sources = _load_sources(root, col)
     synonyms = _load_synonyms(root, col)
     entries: dict[str, Entry] = {}
@@ -134,4 +134,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         rules=rules,
         directory=str(root),
         off_topic=off_topic,
+        emergency=emergency,
     )

@@ -1,0 +1,34 @@
+"""The emergency numbers under every answer that touches a danger (pure).
+
+A danger rule brings its own numbers in its advice. But a danger question can reach a danger entry
+without any danger rule (words no rule knows, a police rule that set the danger rules aside, a
+ranking that offered the entry): the reply must still say what to do if the danger is happening now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from bot.engine.kb_files import EMERGENCY_NUMBERS
+
+# A concrete harm told in the question (rules.toml), with or without a victim named.
+HARM_FACTS = frozenset({"signal.mal"})
+
+
+def has_numbers(advice: Iterable[str]) -> bool:
+    """Some advice line already gives every emergency number."""
+    return any(all(n in a for n in EMERGENCY_NUMBERS) for a in advice)
+
+
+def with_emergency(
+    advice: tuple[str, ...],
+    emergency: str,
+    facts: Collection[str],
+    reached: Iterable[str | None],
+    danger_entries: Collection[str],
+) -> tuple[str, ...]:
+    """`advice`, plus the base's emergency line when a danger is touched and no line gives it."""
+    touched = bool(HARM_FACTS & set(facts)) or any(e in danger_entries for e in reached if e)
+    if not emergency or not touched or has_numbers(advice):
+        return advice
+    return (*advice, emergency)

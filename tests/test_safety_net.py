@@ -1,0 +1,47 @@
+"""The emergency line under every answer that touches a danger, and never elsewhere."""
+
+from __future__ import annotations
+
+from bot.engine.answer import Engine
+from bot.engine.render import Renderer
+from bot.engine.safety_net import has_numbers, with_emergency
+
+LINE = "Danger immédiat : 17 ou 112."
+DANGER = frozenset({"enfant-danger-lever-secret"})
+
+
+def test_added_when_a_danger_entry_is_reached_without_numbers():
+    assert with_emergency(("Parlez-en.",), LINE, (), ["enfant-danger-lever-secret"], DANGER) == (
+        "Parlez-en.",
+        LINE,
+    )
+
+
+def test_added_when_a_harm_is_told_whatever_the_entry():
+    assert with_emergency((), LINE, {"signal.mal"}, ["requisition-opj"], DANGER) == (LINE,)
+
+
+def test_not_added_twice_nor_without_danger():
+    given = ("Appelez le 17 ou le 112.",)
+    assert with_emergency(given, LINE, {"signal.mal"}, [], DANGER) == given
+    assert (
+        with_emergency((), LINE, {"demandeur.tiers"}, ["tiers-sans-base-legale", None], DANGER)
+        == ()
+    )
+    assert with_emergency((), "", {"signal.mal"}, [], DANGER) == ()
+
+
+def test_has_numbers_needs_both():
+    assert has_numbers(["17 ou 112"]) and not has_numbers(["le 17", "le 119"])
+
+
+def test_a_chosen_danger_entry_carries_the_numbers(plain_engine: Engine):
+    text = (
+        Renderer(plain_engine.kb).render(plain_engine.answer_entry("information-preoccupante")).text
+    )
+    assert "17" in text and "112" in text and "114" in text
+
+
+def test_a_question_without_danger_gets_no_emergency_line(plain_engine: Engine):
+    a = plain_engine.answer("le bailleur veut savoir si la famille est suivie chez nous")
+    assert not has_numbers(a.advice)
