@@ -177,6 +177,11 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+# Sets that may be read case by case: dev (writer D) and dev2 (writer E, held out until 2026-12-02,
+# when writer F's set replaced it; see docs/legal-changes.md).
+DEV_SAFETY_SETS = ("dev", "dev2")
+
+
 def cmd_kb_safety(args: argparse.Namespace) -> int:
     from bot.engine.render import Renderer
     from bot.tools.safety_eval import evaluate, load_cases, report
@@ -184,11 +189,11 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
     renderer = Renderer(engine.kb)
-    if args.show and args.set != "dev":
+    if args.show and args.set not in DEV_SAFETY_SETS:
         # The held-out set is read for its figures only; its questions never guide a change.
         print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
         return 2
-    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    names = [*DEV_SAFETY_SETS, "heldout"] if args.set == "all" else [args.set]
     for name in names:
         cases = load_cases(DATA_DIR / f"safety_{name}.toml")
         print(report(evaluate(engine, renderer, cases), name, show=args.show))

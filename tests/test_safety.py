@@ -35,8 +35,10 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     )
 
 
-def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine):
-    decisions, danger, dead_ends, numbers = _figures(plain_engine, "dev")
+@pytest.mark.parametrize("name", ["dev", "dev2"])
+def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
+    """dev (writer D) and dev2 (writer E: held out on 2026-12-01, read case by case since)."""
+    decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
     assert dead_ends == 0
@@ -44,14 +46,14 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine):
 
 
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
-    """Floors at what the held-out set measured when last read (docs/legal-changes.md), never a set
-    to tune on: two danger questions there still meet « je ne sais pas », and one immediate danger
-    lacks the numbers, below the issue's targets."""
+    """Writer F's set, never read case by case (docs/legal-changes.md lists each read of its
+    figures). The issue's targets: none of its danger questions meets « je ne sais pas », and the
+    emergency numbers are in every immediate danger's reply."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
-    assert dead_ends <= 2
-    assert numbers >= 0.8
+    assert dead_ends == 0
+    assert numbers == 1.0
 
 
 def test_danger_in_everyday_words_is_answered_not_declined(plain_engine: Engine):
