@@ -106,6 +106,7 @@ def cmd_kb_export(args: argparse.Namespace) -> int:
 def cmd_kb_eval(args: argparse.Namespace) -> int:
     from bot.engine.knowledge import KnowledgeBase
     from bot.engine.lexicon import load_lexicon
+    from bot.tools.classifier import at_decline_rate, format_operating_point
     from bot.tools.evaluation import (
         BASELINES,
         Fold,
@@ -122,6 +123,11 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
     config = _config(args)
     kb = load_knowledge(_knowledge_dir(args, config))
     lexicon = load_lexicon()
+    baselines = dict(BASELINES)
+    if args.baselines:
+        from bot.tools.classifier import logreg_baseline
+
+        baselines["Régression logistique n-grammes"] = logreg_baseline
 
     # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.
     def make_engine(base: KnowledgeBase) -> Engine:
@@ -132,7 +138,7 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
     # Each baseline declines below the threshold that is best on the dev set, measured like Repère.
     tuned: dict[str, tuple[float, list[tuple[str, float]]]] = {}
     if args.baselines:
-        for label, make in BASELINES.items():
+        for label, make in baselines.items():
             items, scores = baseline_scores(make, dev_parts)
             tuned[label] = (best_threshold(scores, items), scores)
     for name in ("dev", "heldout") if args.set == "all" else (args.set,):
@@ -141,19 +147,24 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         # The dev set's questions are phrasings of the base: each fifth is asked of a base without it.
         parts = folds(kb, items, asked) if name == "dev" else [Fold(kb, tuple(asked))]
         reports = [evaluate_engine_folds(make_engine, parts)]
-        for label, make in BASELINES.items() if args.baselines else ():
+        same_rate = []
+        for label, make in baselines.items() if args.baselines else ():
             threshold, scores = tuned[label]
             if name != "dev" or args.typos:
                 items_scored, scores = baseline_scores(make, parts)
             else:
                 items_scored = [i for part in parts for i in part.items]
             reports.append(evaluate_baseline(label, scores, items_scored, threshold))
+            same_rate.append(at_decline_rate(label, scores, items_scored, reports[0].none_recall))
         title = f"Jeu « {name} »"
         if name == "dev":
             title += f" (validation croisée en {len(parts)} parts)"
         if args.typos:
             title += f", fautes de frappe dans {args.typos:.0%} des mots"
         print(format_reports(title, reports))
+        if same_rate:
+            print()
+            print(format_operating_point(reports[0], same_rate))
         print()
     return 0
 

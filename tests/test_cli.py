@@ -112,13 +112,16 @@ def test_example_config_is_valid():
     assert out.returncode == 0, out.stderr
 
 
-def test_kb_eval_compares_with_the_three_baselines():
-    # About 100 s alone on 2 cores; a guard against a hang, not a speed goal (that is `repere bench`).
-    r = repere("kb", "eval", "--baselines", timeout=600)
+def test_kb_eval_compares_with_the_baselines():
+    # About 4 min alone on 2 cores (five logistic regressions); a guard against a hang, not a speed
+    # goal (that is `repere bench`).
+    r = repere("kb", "eval", "--baselines", timeout=900)
     assert r.returncode == 0, r.stderr
-    for method in ("Repère", "rapidfuzz", "BM25", "TF-IDF"):
+    for method in ("Repère", "rapidfuzz", "BM25", "TF-IDF", "Régression logistique"):
         assert method in r.stdout
     assert "Confusions les plus fréquentes" in r.stdout
+    # Every method is also compared at Repère's share of off-topic questions declined.
+    assert "À rejet égal" in r.stdout and "écart" in r.stdout
 
 
 def test_kb_eval_with_typos_and_a_bad_rate():
