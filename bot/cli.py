@@ -14,6 +14,7 @@ from bot.cli_kb import (
     cmd_kb_check,
     cmd_kb_eval,
     cmd_kb_export,
+    cmd_kb_personal,
     cmd_kb_safety,
 )
 from bot.cli_ops import (
@@ -95,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--show", action="store_true", help="lister les cas manqués (dev seulement)"
     )
     safety.set_defaults(func=cmd_kb_safety)
+
+    personal = kb_sub.add_parser(
+        "personal",
+        parents=[common],
+        help="questions avec des données personnelles : même fiche que sans, rien de répété",
+    )
+    personal.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    personal.add_argument(
+        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
+    )
+    personal.set_defaults(func=cmd_kb_personal)
 
     cal = kb_sub.add_parser(
         "calibrate", parents=[common], help="ajuster le modèle de confiance sur le jeu de dev"

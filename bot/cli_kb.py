@@ -211,6 +211,24 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kb_personal(args: argparse.Namespace) -> int:
+    from bot.tools.personal_eval import evaluate, load_cases, report
+
+    if args.show and args.set != "dev":
+        # The held-out set is read for its figures only; its questions are never printed.
+        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+        return 2
+    config = _config(args)
+    # The real scanner: what is measured is how the masked question is matched.
+    engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
+    renderer = Renderer(engine.kb)
+    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    for name in names:
+        cases = load_cases(DATA_DIR / f"guided_{name}.toml")
+        print(report(evaluate(engine, renderer, cases), name, show=args.show))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.tools.bench import run_bench
 

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.engine.knowledge import Entry, KnowledgeBase, Source
 from bot.engine.loading import load_knowledge
+from bot.engine.masking import Screened, screen
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.rules import RuleEngine, RuleOutcome
@@ -26,12 +27,17 @@ PRACTICAL = "question.pratique"
 class PersonalDataScanner(Protocol):
     def kinds(self, text: str) -> tuple[str, ...]: ...
 
+    def screen(self, text: str) -> Screened: ...
+
 
 class NoScanner:
     """Scanner that finds nothing, for tools that never see user text (kb export, synthetic bench)."""
 
     def kinds(self, text: str) -> tuple[str, ...]:
         return ()
+
+    def screen(self, text: str) -> Screened:
+        return screen(text, ())
 
 
 @dataclass(frozen=True)
@@ -181,11 +187,12 @@ class Engine:
         return self.rules.evaluate(*self.normalizer.analyse(question))
 
     def answer(self, question: str) -> Answer:
-        tokens, literal = self.normalizer.analyse(question)
+        # One scan: its kinds feed the warning, its spans are blanked before matching.
+        screened = self.scanner.screen(question)
+        tokens, literal = self.normalizer.analyse(screened.masked)
         outcome = self.rules.evaluate(tokens, literal)
         ranked = self.rank(tokens, outcome, limit=self.settings.max_candidates + 1)
-        personal = self.scanner.kinds(question)
-        return self.decide(ranked, outcome, personal)
+        return self.decide(ranked, outcome, screened.kinds)
 
     def rank(self, tokens: Sequence[str], outcome: RuleOutcome, limit: int) -> list[Scored]:
         return self.matcher.rank(

@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from bot.engine.lexicon import Lexicon, load_lexicon
+from bot.engine.masking import Screened, kinds_of, screen
 from bot.engine.normalize import fold
 from bot.engine.privacy_finders import (
     _extend_back,
@@ -30,7 +31,6 @@ from bot.engine.privacy_patterns import (
     _TITLE_RE,
     _TRANSLATION,
     _WORD_RE,
-    KINDS,
     MAX_SCAN_CHARS,
     PLACEHOLDERS,
     SPACY_EXCLUDE,
@@ -66,8 +66,11 @@ class PrivacyScanner:
 
     def kinds(self, text: str) -> tuple[str, ...]:
         """Return the kinds of personal data found, in KINDS order."""
-        present = {f.kind for f in self.scan(text)}
-        return tuple(k for k in KINDS if k in present)
+        return kinds_of(self.scan(text))
+
+    def screen(self, text: str) -> Screened:
+        """The kinds found and the text with them blanked, from one scan (bot/engine/masking.py)."""
+        return screen(text, self.scan(text))
 
     def scrub(self, text: str) -> str:
         """Replace each finding by its placeholder; text past MAX_SCAN_CHARS is dropped."""

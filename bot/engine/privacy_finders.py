@@ -166,8 +166,8 @@ def _find_cued_names(text: str, lexicon: Lexicon) -> Iterator[Finding]:
         folded = fold(word)
         if len(word) < 2:
             continue  # "Mme X", "M. D." are already pseudonymised
-        if cue_folded in {"me", "m."} and not (cue[0].isupper() and _is_cap(word)):
-            continue  # "il me dit", "3 m. de long"
+        if cue_folded in {"me", "m.", "pr", "pr."} and not (cue[0].isupper() and _is_cap(word)):
+            continue  # "il me dit", "3 m. de long", "pr tt le monde" (chat for « pour »)
         if folded in _PARTICLES and _is_cap(word):
             nxt = _NEXT_CAP_RE.match(text, w.end(1))
             if nxt is None or fold(nxt.group(1)) in _NOT_NAME:

@@ -174,7 +174,7 @@ _DOMAIN = _words(
     signal telegram facebook messenger teams zoom outlook gmail hotmail excel word google
     orange free sfr bouygues edf engie sncf ratp adil cafs udaf unaf fondation abbe pierre
     snapchat tiktok instagram youtube netflix fortnite doctolib leboncoin vinted amazon uber
-    dalloz lexisnexis lamy
+    dalloz lexisnexis lamy segur
     aide sociale enfance protection judiciaire jeunesse maison solidarites solidarite
     """
 )
@@ -193,6 +193,7 @@ _COMMON = _words(
     est-ce peut-on faut-il doit-on puis-je pouvez-vous savez-vous quelqu'un tous toutes
     bjr bsr slt dsl deso cc cdt tjrs jsp perso ptet qqch asap nb ds pdt vs mdr ptdr pb hs
     aparte idem dispo help up re ya yo exemple concretement saint sainte st ste
+    qu jusqu lorsqu puisqu quoiqu presqu
     """
 )
 
