@@ -129,7 +129,8 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
 
         baselines["Régression logistique n-grammes"] = logreg_baseline
 
-    # Personal-data detection does not change which entry is chosen, so eval skips loading spaCy.
+    # Masking personal data changes no question of the dev or held-out set (none holds any:
+    # tests/test_personal_eval.py), so eval skips loading spaCy; NoScanner still blanks dates.
     def make_engine(base: KnowledgeBase) -> Engine:
         return Engine(base, NoScanner(), config.engine, lexicon)
 

@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.engine.privacy_patterns import KINDS, MAX_SCAN_CHARS, Finding
+from bot.engine.normalize import fold
+from bot.engine.privacy_patterns import _CAPWORD, _NOT_NAME, KINDS, MAX_SCAN_CHARS, Finding
 
 _MONTHS = (
     r"janvier|janv|f[ée]vrier|f[ée]vr?|mars|avril|avr|mai|juin|juillet|juil|ao[uû]t|"
@@ -62,6 +63,26 @@ _REFERENCE_RE = re.compile(
 )
 
 
+# « l'école Jules Ferry », « le collège Jean Moulin »: the scanner rightly does not call these
+# people, but matched as words they are typo-corrected into the base's vocabulary (« Jules » is
+# one letter from « juges », which reads as the justice asking). The place word stays.
+_INSTITUTION_RE = re.compile(
+    r"(?i:\b(?:[ée]cole|coll[èe]ge|lyc[ée]e|cr[èe]che|maternelle|h[ôo]pital|clinique|stade|"
+    r"gymnase|gare|m[ée]tro|quartier))\s+(?:(?i:de|du|des|la|le|les)\s+|(?i:d|l)'\s*)*"
+    rf"(?P<name>{_CAPWORD}(?:[ -]+{_CAPWORD}){{0,3}})"
+)
+
+
+def institution_spans(text: str) -> list[tuple[int, int]]:
+    """The proper name of a school, a hospital or a station: blanked, not reported."""
+    spans = []
+    for m in _INSTITUTION_RE.finditer(text):
+        words = m.group("name").replace("-", " ").split()
+        if not any(fold(w) in _NOT_NAME for w in words):
+            spans.append(m.span("name"))
+    return spans
+
+
 def reference_spans(text: str) -> list[tuple[int, int]]:
     """Cued reference numbers with at least five digits: blanked, not reported."""
     return [
@@ -81,14 +102,19 @@ def date_spans(text: str) -> list[tuple[int, int]]:
 
 
 def mask(text: str, findings: Sequence[Finding]) -> str:
-    """Blank each finding, each full date and each cued reference number with one space.
+    """Blank each finding, full date, cued reference number and institution name with a space.
 
     A space, not a placeholder word: « l'adresse de Mme Benali » becomes « l'adresse de Mme  »,
     which normalises like « l'adresse de madame »; a placeholder would be one more word to match.
     Text past MAX_SCAN_CHARS was not scanned and is dropped, as the scanner's scrub does.
     """
     kept = text[:MAX_SCAN_CHARS]
-    spans = sorted([(f.start, f.end) for f in findings] + date_spans(kept) + reference_spans(kept))
+    spans = sorted(
+        [(f.start, f.end) for f in findings]
+        + date_spans(kept)
+        + reference_spans(kept)
+        + institution_spans(kept)
+    )
     out: list[str] = []
     pos = 0
     for start, end in spans:

@@ -1,0 +1,43 @@
+"""The guard on the [[personal]] sets of tests/data/guided_*.toml (`repere kb personal`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.answer import Engine
+from bot.engine.privacy import PrivacyScanner
+from bot.engine.render import Renderer
+from bot.tools.evaluation import DATA_DIR, Labelled
+from bot.tools.personal_eval import counts, evaluate, load_cases
+
+# Measured 2026-12-02 with masking (docs/matching.md, « Données personnelles »). Nothing of the
+# data is ever echoed and the warning is always there; the floors hold the entry figures.
+FLOORS = {
+    "dev": {"text": 22, "plain": 22, "same": 25},
+    "heldout": {"text": 21, "plain": 22, "same": 23},
+}
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_personal_sets_hold_their_figures(engine: Engine, renderer: Renderer, name: str) -> None:
+    cases = load_cases(DATA_DIR / f"guided_{name}.toml")
+    assert len(cases) == 25
+    assert all(c.data and all(d in c.text for d in c.data) for c in cases)
+    # Aggregates only: a failure names the figure, never a question of the held-out set.
+    got = counts(evaluate(engine, renderer, cases))
+    assert got["not_echoed"] == len(cases)
+    assert got["warned"] == len(cases)
+    for figure, floor in FLOORS[name].items():
+        assert got[figure] >= floor, (figure, got[figure])
+
+
+def test_general_sets_hold_no_personal_data(
+    scanner: PrivacyScanner, devset: list[Labelled], heldout: list[Labelled]
+) -> None:
+    # Why `repere kb eval` may measure with NoScanner: masking leaves every question of the dev
+    # and held-out sets as it is, so the figures are those of the bot with the real scanner.
+    changed = sum(
+        scanner.screen(q.text).masked != q.text or bool(scanner.kinds(q.text))
+        for q in [*devset, *heldout]
+    )
+    assert changed == 0
