@@ -197,3 +197,13 @@ def test_personal_eval_counts_and_hides_heldout_text(
     hidden = report(results, "heldout")
     assert "Benali" not in hidden and "bonjour" not in hidden
     assert "Benali" in report(results, "dev", show=True)
+
+
+def test_institution_names_are_blanked_not_reported(scanner: PrivacyScanner) -> None:
+    screened = scanner.screen("la directrice de l'école Jules Ferry appelle, et l'hôpital Necker")
+    assert screened.kinds == ()
+    assert "Jules" not in screened.masked and "Necker" not in screened.masked
+    assert "école" in screened.masked and "hôpital" in screened.masked
+    # Domain words after a place word are the place's kind, not its name: they stay.
+    for text in ("le collège de France", "la gare SNCF", "le Centre Communal d'Action Sociale"):
+        assert scanner.screen(text).masked == text
