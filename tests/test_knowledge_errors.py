@@ -227,7 +227,7 @@ def test_empty_phrasing_points_at_questions(kb_dir: Path) -> None:
 
 
 def test_updated_given_as_string(kb_dir: Path) -> None:
-    text = replace_once(kb_dir, ENTRY, "updated = 2026-12-01", 'updated = "2026-12-01"')
+    text = replace_once(kb_dir, ENTRY, "updated = 2026-12-02", 'updated = "2026-12-02"')
     assert_problem(
         problems_of(kb_dir),
         ENTRY,

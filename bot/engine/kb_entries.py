@@ -18,11 +18,17 @@ from bot.engine.kb_files import (
 )
 from bot.engine.knowledge import (
     _ID,
+    BRIEF_MAX_CHARS,
     DECISIONS,
+    FIRST_STEP_MAX_CHARS,
+    KEY_POINT_MAX_CHARS,
+    MAX_FIRST_STEPS,
+    MAX_KEY_POINTS,
     MIN_PHRASING_CHARS,
     MIN_QUESTIONS,
     Entry,
 )
+from bot.engine.layout import markdown_to_text, shown_chars, split_body
 
 
 def literal_pattern(pattern: str) -> str | None:
@@ -102,7 +108,7 @@ def _load_entry(path: Path, col: _Collector) -> Entry | None:
         return _key_line(text, key)
 
     ok = True
-    for key in ("id", "title", "questions", "sources", "updated"):
+    for key in ("id", "title", "questions", "sources", "updated", "key_points", "first_steps"):
         if key not in data:
             col.add(path, 2, f"champ obligatoire manquant : « {key} »")
             ok = False
@@ -119,7 +125,7 @@ def _load_entry(path: Path, col: _Collector) -> Entry | None:
             f"l'id « {eid} » doit être identique au nom du fichier « {path.stem} »",
         )
     fields: dict[str, tuple[str, ...]] = {}
-    for key in ("questions", "tags", "sources", "related"):
+    for key in ("questions", "tags", "sources", "related", "key_points", "first_steps"):
         value = _str_list(data.get(key, []))
         if value is None:
             col.add(path, line(key), f"« {key} » doit être une liste de textes entre guillemets")
@@ -158,6 +164,7 @@ def _load_entry(path: Path, col: _Collector) -> Entry | None:
         col.add(path, line("title"), "« title » doit être un texte non vide")
         title = eid
     _check_body(path, body, body_line, col)
+    _check_brief(path, text, body, fields, col)
     return Entry(
         id=eid,
         title=title,
@@ -170,4 +177,49 @@ def _load_entry(path: Path, col: _Collector) -> Entry | None:
         body=body,
         decision=decision,
         path=str(path),
+        key_points=fields["key_points"],
+        first_steps=fields["first_steps"],
     )
+
+
+def _check_brief(
+    path: Path, text: str, body: str, fields: dict[str, tuple[str, ...]], col: _Collector
+) -> None:
+    """The short forms of the first message: few, short, one line each, and short together."""
+    limits = {
+        "key_points": (MAX_KEY_POINTS, KEY_POINT_MAX_CHARS, "points clés"),
+        "first_steps": (MAX_FIRST_STEPS, FIRST_STEP_MAX_CHARS, "étapes"),
+    }
+    for key, (most, longest, what) in limits.items():
+        items = fields[key]
+        if not 1 <= len(items) <= most:
+            col.add(
+                path,
+                _key_line(text, key),
+                f"« {key} » : de 1 à {most} {what} pour le premier message "
+                f"({len(items)} trouvé(s))",
+            )
+        for item in items:
+            size = shown_chars(markdown_to_text(item))
+            where = _line_of(text, f'"{item}"') if item else _key_line(text, key)
+            if not item.strip() or "\n" in item:
+                col.add(path, where, f"« {key} » : chaque élément tient sur une ligne non vide")
+            elif size > longest:
+                col.add(
+                    path,
+                    where,
+                    f"« {key} » : élément trop long pour un téléphone ({size} caractères, "
+                    f"au plus {longest}) : raccourcissez-le, le détail reste dans le corps",
+                )
+    direct = split_body(body).direct
+    total = sum(
+        shown_chars(markdown_to_text(t))
+        for t in (direct, *fields["key_points"], *fields["first_steps"])
+    )
+    if total > BRIEF_MAX_CHARS:
+        col.add(
+            path,
+            _key_line(text, "key_points"),
+            f"premier message trop long pour un téléphone : réponse directe, « key_points » et "
+            f"« first_steps » font {total} caractères affichés (au plus {BRIEF_MAX_CHARS})",
+        )

@@ -23,6 +23,17 @@ MIN_PHRASING_CHARS = 3
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The subset of HTML that Matrix clients render; entry bodies must stay inside it.
 ALLOWED_TAGS = frozenset({"p", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "br"})
+# The first message must fit a phone screen (docs/knowledge-format.md): each entry gives at most
+# three short key points and a few short steps; the whole body stays for `!plus`.
+MAX_KEY_POINTS = 3
+MAX_FIRST_STEPS = 3
+KEY_POINT_MAX_CHARS = 170
+FIRST_STEP_MAX_CHARS = 150
+# The direct answer, the key points and the steps together, as shown (links aside).
+BRIEF_MAX_CHARS = 950
+# The whole first message of an entry's answer as sent (title, sources, date, disclaimer included),
+# before what a question adds (rules' advice, personal-data warning): `repere kb check` enforces it.
+FIRST_MESSAGE_MAX_CHARS = 1600
 
 
 def phrasing_key(text: str) -> str:
@@ -60,6 +71,9 @@ class Entry:
     body: str
     decision: str | None = None
     path: str = ""
+    # The first message's short forms (Markdown, one line each); the body holds the full text.
+    key_points: tuple[str, ...] = ()
+    first_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,74 @@
+"""How long an answer looks on a phone, and the parts of an entry's body (pure text helpers).
+
+The first message of an answer must fit a phone screen (issue 12, part 6): what counts is what a
+chat client shows, so links count by their label, never by their address.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+KEY_POINTS_HEADING = "**À retenir**"
+STEPS_HEADING = "**Que faire maintenant**"
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((https://[^)\s]+)\)")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# A URL as the plain-text replies write it: "label : https://…" or "label (https://…)".
+_SHOWN_URL = re.compile(r"(?: : | ?\()?https?://[^\s)]+\)?")
+
+
+def markdown_to_text(body: str) -> str:
+    """A readable plain-text form of an entry's Markdown."""
+    text = _MD_LINK.sub(r"\1 (\2)", body)
+    text = _MD_EMPH.sub(r"\2", text)
+    return text.replace("`", "")
+
+
+def shown_chars(text: str, line_breaks: bool = False) -> int:
+    """The characters a phone shows for a plain-text reply: the addresses of links left out, and
+    line breaks too (they are not characters on the screen) unless `line_breaks`."""
+    shown = _SHOWN_URL.sub("", text)
+    return len(shown) if line_breaks else len(shown.replace("\n", ""))
+
+
+@dataclass(frozen=True)
+class BodyParts:
+    """An entry's body cut at its two headings (docs/knowledge-format.md), Markdown kept."""
+
+    direct: str
+    key_points: str
+    steps: str
+
+
+def split_body(body: str) -> BodyParts:
+    head, _, rest = body.partition(KEY_POINTS_HEADING)
+    points, _, steps = rest.partition(STEPS_HEADING)
+    return BodyParts(head.strip(), points.strip(), steps.strip())
+
+
+@dataclass(frozen=True)
+class LengthSummary:
+    count: int
+    median: float
+    p90: float
+    maximum: int
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label} : {self.count} réponses, médiane {self.median:.0f}, "
+            f"90 % ≤ {self.p90:.0f}, max {self.maximum} caractères affichés"
+        )
+
+
+def summarize(lengths: Sequence[int]) -> LengthSummary:
+    """Median, 90th percentile (nearest rank) and maximum of a list of shown lengths."""
+    if not lengths:
+        return LengthSummary(0, 0.0, 0.0, 0)
+    ordered = sorted(lengths)
+    rank = max(0, -(-9 * len(ordered) // 10) - 1)
+    return LengthSummary(
+        len(ordered), float(statistics.median(ordered)), float(ordered[rank]), ordered[-1]
+    )
