@@ -14,6 +14,7 @@ from bot.cli_kb import (
     cmd_kb_check,
     cmd_kb_eval,
     cmd_kb_export,
+    cmd_kb_lengths,
     cmd_kb_personal,
     cmd_kb_safety,
 )
@@ -107,6 +108,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--show", action="store_true", help="lister les cas manqués (dev seulement)"
     )
     personal.set_defaults(func=cmd_kb_personal)
+
+    lengths = kb_sub.add_parser(
+        "lengths",
+        parents=[common],
+        help="longueur des réponses sur un téléphone (caractères affichés, liens à part)",
+    )
+    lengths.add_argument(
+        "--set",
+        choices=["fiches", "devset", "heldout", "guided_dev", "guided_heldout", "all"],
+        default="all",
+    )
+    lengths.set_defaults(func=cmd_kb_lengths)
 
     cal = kb_sub.add_parser(
         "calibrate", parents=[common], help="ajuster le modèle de confiance sur le jeu de dev"

@@ -69,6 +69,9 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     kb = load_knowledge(_knowledge_dir(args, config))
     engine = Engine(kb, NoScanner(), config.engine)
     failures = failing_rule_cases(engine)
+    from bot.tools.lengths import too_long_first_messages
+
+    failures += too_long_first_messages(engine, Renderer(kb))
     cases = sum(len(r.cases) for r in kb.rules)
     questions = sum(len(e.questions) for e in kb.entries.values())
     print(
@@ -227,6 +230,17 @@ def cmd_kb_personal(args: argparse.Namespace) -> int:
     for name in names:
         cases = load_cases(DATA_DIR / f"guided_{name}.toml")
         print(report(evaluate(engine, renderer, cases), name, show=args.show))
+    return 0
+
+
+def cmd_kb_lengths(args: argparse.Namespace) -> int:
+    from bot.tools.lengths import SETS, report, run
+
+    config = _config(args)
+    engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
+    names = SETS if args.set == "all" else () if args.set == "fiches" else (args.set,)
+    for measured in run(engine, Renderer(engine.kb), names):
+        print(report(measured))
     return 0
 
 

@@ -52,13 +52,16 @@ def test_answer_has_sources_date_and_disclaimer(
 
 
 def test_sections_in_order(engine: Engine, renderer: Renderer):
+    # The related entries moved to `!plus` (tests/test_phone_layout.py): the first message
+    # fits a phone screen.
     text = renderer.render(engine.answer("que puis-je dire en CLSPD ?")).text
     positions = [
         text.find(s)
-        for s in ("À retenir", "Que faire maintenant", "Voir aussi", "Sources", "Base à jour")
+        for s in ("À retenir", "Que faire maintenant", "Sources", "Base à jour", "!plus")
     ]
     assert all(p >= 0 for p in positions), positions
     assert positions == sorted(positions)
+    assert "Voir aussi" not in text
 
 
 def test_every_entry_renders_safely(kb: KnowledgeBase, renderer: Renderer):
@@ -136,7 +139,7 @@ def test_clarify_lists_numbered_candidates(kb: KnowledgeBase, lexicon, renderer:
 
 def test_help_lists_commands(renderer: Renderer):
     reply = renderer.render_help()
-    for cmd in ("!aide", "!sources", "!pourquoi"):
+    for cmd in ("!aide", "!sources", "!pourquoi", "!plus"):
         assert cmd in reply.text
     assert_matrix_safe(reply.html)
 

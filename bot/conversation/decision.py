@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.conversation.admin import Action
-from bot.conversation.state import Pending, PendingKey
+from bot.conversation.state import LastAnswer, Pending, PendingKey
 from bot.engine.render import Reply
 
 
@@ -29,6 +29,7 @@ class OnSent:
 
     pending: tuple[PendingKey, Pending] | None = None  # a clarification to answer by reaction
     answer_entry: str | None = None  # the entry a 👍/👎 on this reply is about
+    last_answer: LastAnswer | None = None  # what a ➕ on this reply continues (`!plus`)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from bot.conversation.commands import Command, parse_choice, parse_command
 from bot.conversation.decision import IGNORE, Address, Count, Decision, OnSent, Vote
 from bot.conversation.guidance import guidance_for
 from bot.conversation.incoming import Identity, Incoming, Reaction, strip_mention
+from bot.conversation.more import asks_for_more, is_more_reaction, more_decision
 from bot.conversation.records import GuidanceRow
 from bot.conversation.rights import Caller
-from bot.conversation.state import ConversationState, Pending, PendingKey
+from bot.conversation.state import ConversationState, LastAnswer, Pending, PendingKey
 from bot.conversation.texts import RATE_LIMITED, UNDECRYPTABLE, text_reply
 from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
 from bot.engine.render import Renderer, Reply
@@ -62,12 +63,16 @@ def on_message(incoming: Incoming, ctx: Context, state: ConversationState) -> De
     key: PendingKey = (incoming.room_id, incoming.thread_key, incoming.sender)
     pending = state.pending.get(key)
     command = parse_command(body)
+    where = (incoming.room_id, incoming.thread_key)
+    # "plus" in the thread of an answer asks for its rest, as a reply to a clarification would.
+    more = command is None and asks_for_more(strip_mention(body, ctx.identity))
     addressed = (
         incoming.direct
         or command is not None
         or ctx.bot.respond_in_groups == "all"
         or incoming.mentioned
         or pending is not None
+        or (more and where in state.last_answer)
     )
     if not addressed:
         return IGNORE
@@ -83,11 +88,20 @@ def on_message(incoming: Incoming, ctx: Context, state: ConversationState) -> De
             return _answer_choice(key, pending, choice, incoming.event_id, ctx, state)
     if command is not None:
         return _on_command(command, incoming, to, ctx, state)
+    if more:
+        return more_decision(state.last_answer.get(where), to, ctx.renderer)
     return _on_question(question, incoming, key, to, ctx, state)
 
 
 def on_reaction(reaction: Reaction, ctx: Context, state: ConversationState) -> Decision:
-    """A vote on an answer, or the choice of a clarification's candidate."""
+    """A vote on an answer, ➕ for its rest, or the choice of a clarification's candidate."""
+    if is_more_reaction(reaction.key):
+        last = state.answer_by_notice.get(reaction.reacts_to)
+        if last is None or reaction.reacts_to in state.more_given:
+            return IGNORE
+        state.more_given[reaction.reacts_to] = None
+        to = Address(reaction.reacts_to, last.direct, last.root, reaction.sender)
+        return more_decision(last, to, ctx.renderer)
     vote = FEEDBACK.get(reaction.key.replace("\ufe0f", ""))
     entry_id = state.answer_entry.get(reaction.reacts_to)
     if vote is not None and entry_id is not None:
@@ -146,6 +160,9 @@ def _plain_command(
         return renderer.render_sources(command.argument)
     if command.name == "pourquoi":
         return renderer.render_trace(state.last_trace.get(where))
+    if command.name == "plus":
+        last = state.last_answer.get(where)
+        return renderer.render_more(last.entry_id if last else None, last.rules if last else ())
     return renderer.render_help()
 
 
@@ -176,6 +193,12 @@ def _on_question(
             ),
         )
     answered = answer.entry_id if answer.status == ANSWERED and answer.entry_id else None
+    last = None
+    if answered is not None:
+        last = LastAnswer(answered, answer.rules, incoming.direct, reply_root)
+        state.last_answer[(incoming.room_id, thread)] = last
+    else:
+        state.last_answer.pop((incoming.room_id, thread), None)
     unanswered = None
     if answer.status == NO_MATCH and ctx.privacy.record_unanswered:
         scrub = getattr(ctx.engine.scanner, "scrub", None)
@@ -185,7 +208,7 @@ def _on_question(
         to=to,
         reply=render_answer(answer, ctx),
         typing=True,
-        on_sent=OnSent(pending, answered),
+        on_sent=OnSent(pending, answered, last),
         count=Count(answer.entry_id if answer.status != NO_MATCH else None, answer.status),
         unanswered=unanswered,
         redact=incoming.event_id if answer.personal_data and ctx.privacy.redact_messages else None,
@@ -205,9 +228,12 @@ def _answer_choice(
     answer = ctx.engine.answer_entry(entry_id)
     state.pending.pop(key, None)
     state.last_trace[(key[0], key[1])] = answer.trace
+    last = LastAnswer(entry_id, answer.rules, pending.direct, pending.root)
+    state.last_answer[(key[0], key[1])] = last
     return Decision(
         to=Address(trigger_event_id, pending.direct, pending.root, key[2]),
         reply=render_answer(answer, ctx),
+        on_sent=OnSent(last_answer=last),
         count=Count(entry_id, ANSWERED),
         log=f"clarification answered entry={entry_id}",
     )

@@ -29,6 +29,20 @@ class Pending:
     asked_at: float
 
 
+@dataclass(frozen=True)
+class LastAnswer:
+    """What `!plus` needs to give the rest of an answer: ids only, never the question's text."""
+
+    entry_id: str
+    rules: tuple[str, ...]
+    direct: bool
+    root: str | None  # the thread the answer was posted in, if any
+
+
+# (room, thread or None in a direct chat): one conversation.
+WhereKey = tuple[str, str | None]
+
+
 def _bounded() -> BoundedDict[Any, Any]:
     return BoundedDict(SEEN_CACHE)
 
@@ -43,6 +57,11 @@ class ConversationState:
     last_trace: BoundedDict[tuple[str, str | None], tuple[str, ...]] = field(
         default_factory=_bounded
     )
+    # What `!plus` continues: the last answer per (room, thread), and each answer by its
+    # event id for a ➕ reaction on it (answered once per answer).
+    last_answer: BoundedDict[WhereKey, LastAnswer] = field(default_factory=_bounded)
+    answer_by_notice: BoundedDict[str, LastAnswer] = field(default_factory=_bounded)
+    more_given: BoundedDict[str, None] = field(default_factory=_bounded)
     # Feedback: which entry each answer showed, and who already voted on it.
     answer_entry: BoundedDict[str, str] = field(default_factory=_bounded)
     votes: BoundedDict[tuple[str, str], None] = field(
@@ -58,6 +77,7 @@ class ConversationState:
         sent_event_id: str,
         pending: tuple[PendingKey, Pending] | None,
         answer_entry: str | None,
+        last_answer: LastAnswer | None = None,
     ) -> None:
         if pending is not None:
             key, value = pending
@@ -65,3 +85,5 @@ class ConversationState:
             self.pending_by_notice[sent_event_id] = key
         if answer_entry is not None:
             self.answer_entry[sent_event_id] = answer_entry
+        if last_answer is not None:
+            self.answer_by_notice[sent_event_id] = last_answer

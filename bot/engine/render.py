@@ -13,7 +13,13 @@ import jinja2
 
 from bot.engine.answer import ANSWERED, CLARIFY, Answer
 from bot.engine.kb_entries import markdown_to_html
-from bot.engine.knowledge import ALLOWED_TAGS, KnowledgeBase
+from bot.engine.knowledge import ALLOWED_TAGS, Entry, KnowledgeBase, Source
+from bot.engine.layout import (
+    KEY_POINTS_HEADING,
+    STEPS_HEADING,
+    markdown_to_text,
+    split_body,
+)
 
 PERSONAL_DATA_LABELS = {
     "name": "nom",
@@ -81,15 +87,64 @@ def sanitize_html(fragment: str) -> str:
     return "".join(parser.out)
 
 
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((https://[^)\s]+)\)")
-_MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+__all__ = ["Guidance", "Renderer", "Reply", "markdown_to_text", "sanitize_html"]
 
 
-def markdown_to_text(body: str) -> str:
-    """A readable plain-text form of an entry's Markdown."""
-    text = _MD_LINK.sub(r"\1 (\2)", body)
-    text = _MD_EMPH.sub(r"\2", text)
-    return text.replace("`", "")
+def brief_markdown(entry: Entry) -> str:
+    """The first message's body: the direct answer, the short key points, the short steps.
+
+    An entry built in code without short forms (the synthetic benchmark base) shows its body.
+    """
+    if not entry.key_points or not entry.first_steps:
+        return entry.body
+    points = "\n".join(f"- {p}" for p in entry.key_points)
+    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(entry.first_steps, start=1))
+    return (
+        f"{split_body(entry.body).direct}\n\n{KEY_POINTS_HEADING}\n\n{points}\n\n"
+        f"{STEPS_HEADING}\n\n{steps}"
+    )
+
+
+def more_markdown(entry: Entry) -> str:
+    """What `!plus` adds: every key point and every step, as the body writes them."""
+    parts = split_body(entry.body)
+    return f"{KEY_POINTS_HEADING}\n\n{parts.key_points}\n\n{STEPS_HEADING}\n\n{parts.steps}"
+
+
+HIERARCHY_OPENING = "**Ne répondez pas seul·e :**"
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
+_ARTICLE = re.compile(r"^(?P<code>[^,]+), art\. (?P<number>.+)$")
+
+
+def short_label(source: Source) -> str:
+    """The label without its trailing explanation ("Code pénal, art. 226-13"): the first message
+    is read on a phone; `!plus` and `!sources` give the full label."""
+    return _PARENTHESIS.sub("", source.label) or source.label
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """Sources cited on one line: a code once, then its article numbers, each with its link."""
+
+    head: str
+    items: tuple[tuple[str, str | None], ...]  # (label or article number, url)
+
+
+def source_groups(sources: Sequence[Source]) -> list[SourceGroup]:
+    """Articles of the same code share one head, in the order the entry cites them."""
+    heads: dict[str, list[tuple[str, str | None]]] = {}
+    for source in sources:
+        label = short_label(source)
+        m = _ARTICLE.match(label) if source.kind == "code" else None
+        if m:
+            heads.setdefault(f"{m.group('code')}, art.", []).append((m.group("number"), source.url))
+        else:
+            # A document's label is its own link; the key keeps two documents apart.
+            heads.setdefault(f"\0{label}", []).append((label, source.url))
+    return [
+        SourceGroup("" if head.startswith("\0") else head, tuple(items))
+        for head, items in heads.items()
+    ]
 
 
 def _date_fr(value: object) -> str:
@@ -119,23 +174,27 @@ class Renderer:
         )
         for env in (self.html_env, self.text_env):
             env.filters["date_fr"] = _date_fr
-        self.entry_html = {
-            eid: sanitize_html(markdown_to_html(e.body)) for eid, e in kb.entries.items()
-        }
-        self.entry_text = {eid: markdown_to_text(e.body) for eid, e in kb.entries.items()}
+            env.filters["short_label"] = short_label
+        entries = kb.entries.items()
+        self.entry_html = {eid: _html(brief_markdown(e)) for eid, e in entries}
+        self.entry_text = {eid: markdown_to_text(brief_markdown(e)) for eid, e in entries}
+        self.more_html = {eid: _html(more_markdown(e)) for eid, e in entries}
+        self.more_text = {eid: markdown_to_text(more_markdown(e)) for eid, e in entries}
+        self.rules = {r.id: r for r in kb.rules}
 
     def _context(self, answer: Answer, guidance: Sequence[Guidance]) -> dict[str, object]:
         entry = self.kb.entries.get(answer.entry_id) if answer.entry_id else None
-        related = []
-        if entry is not None and answer.status == ANSWERED:
-            related = [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
         return {
             "answer": answer,
             "entry": entry if answer.status == ANSWERED else None,
+            # An escalating entry opens with the same advice as the police banner: say it once.
+            "hierarchy_in_entry": answer.status == ANSWERED
+            and entry is not None
+            and entry.body.startswith(HIERARCHY_OPENING),
             "entry_html": self.entry_html.get(entry.id, "") if entry else "",
             "entry_text": self.entry_text.get(entry.id, "") if entry else "",
-            "related": related,
             "sources": answer.sources,
+            "source_groups": source_groups(answer.sources),
             "checked": self.kb.checked,
             "personal_data": [PERSONAL_DATA_LABELS.get(k, k) for k in answer.personal_data],
             "guidance": list(guidance),
@@ -162,6 +221,25 @@ class Renderer:
         }
         return self._both("sources", ctx)
 
+    def render_more(self, entry_id: str | None, rules: Sequence[str] = ()) -> Reply:
+        """`!plus`: the rest of the last answer (every key point and step, related entries, the
+        rules that fired, every source in full); a short notice when nothing was answered."""
+        entry = self.kb.entries.get(entry_id or "")
+        ctx = {
+            "entry": entry,
+            "more_html": self.more_html.get(entry.id, "") if entry else "",
+            "more_text": self.more_text.get(entry.id, "") if entry else "",
+            "related": [self.kb.entries[r] for r in entry.related if r in self.kb.entries]
+            if entry
+            else [],
+            "rules": [self.rules[r] for r in rules if r in self.rules],
+            "sources": [self.kb.sources[s] for s in entry.sources if s in self.kb.sources]
+            if entry
+            else [],
+            "checked": self.kb.checked,
+        }
+        return self._both("more", ctx)
+
     def render_trace(self, trace: Sequence[str] | None) -> Reply:
         """`!pourquoi`: how the last answer here was chosen (facts, rules, scores; no user text)."""
         return self._both("trace", {"trace": list(trace or ())})
@@ -173,6 +251,10 @@ class Renderer:
 
     def render_help(self) -> Reply:
         return self._both("help", {"checked": self.kb.checked, "count": len(self.kb.entries)})
+
+
+def _html(markdown: str) -> str:
+    return sanitize_html(markdown_to_html(markdown))
 
 
 def _tidy(text: str) -> str:

@@ -67,7 +67,8 @@ class Executor:
         if decision.guidance_changed:
             self.guidance.forget()
         if sent is not None and decision.on_sent is not None:
-            self.state.after_sent(sent, decision.on_sent.pending, decision.on_sent.answer_entry)
+            on_sent = decision.on_sent
+            self.state.after_sent(sent, on_sent.pending, on_sent.answer_entry, on_sent.last_answer)
         if decision.count is not None:
             await self.store.count_answer(decision.count.entry_id, decision.count.status)
         if decision.vote is not None:
