@@ -213,3 +213,14 @@ def test_kb_check_measures_each_rendered_first_message(
     problems = lengths.too_long_first_messages(engine, renderer)
     assert len(problems) == len(engine.kb.entries)
     assert problems[0].startswith("entries/") and "au plus 100" in problems[0]
+
+
+def test_set_questions_reads_every_section(tmp_path: Path):
+    from bot.tools.lengths import set_questions
+
+    path = tmp_path / "set.toml"
+    path.write_text(
+        '[[q]]\ntext = "a"\nexpect = "x"\n\n[[missing]]\ntext = "b"\n\n[[article]]\ntext = "c"\n',
+        encoding="utf-8",
+    )
+    assert set_questions(path) == ["a", "b", "c"]

@@ -37,9 +37,17 @@ def is_cited(reply: Reply) -> bool:
 
 
 def set_questions(path: Path) -> list[str]:
+    """The questions of a set: `[[q]]` in the dev and held-out sets, one table per section
+    (`[[missing]]`, `[[article]]`…) in the guided ones."""
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    return [str(q["text"]) for q in data.get("q", []) if "text" in q]
+    return [
+        str(item["text"])
+        for section in data.values()
+        if isinstance(section, list)
+        for item in section
+        if isinstance(item, dict) and "text" in item
+    ]
 
 
 def measure(name: str, pairs: Iterable[tuple[str, Reply]]) -> Measured:
