@@ -43,7 +43,7 @@ def sent(state: ConversationState, decision: Decision, event_id: str) -> None:
 
 def is_more_of(decision: Decision, engine: Engine, entry_id: str) -> bool:
     title = engine.kb.entries[entry_id].title
-    return decision.reply is not None and f"{title} : la suite" in decision.reply.text
+    return decision.reply is not None and f"La suite de la réponse : {title}" in decision.reply.text
 
 
 def test_the_words_that_ask_for_more():

@@ -62,7 +62,7 @@ def test_dm_answer_is_short_and_plus_gives_the_rest(homeserver: Homeserver, make
     for key in ("command", "word", "reaction"):
         more = out[key]
         assert more["encrypted"] is True, key
-        assert "la suite" in more["body"] and "Voir aussi" in more["body"], key
+        assert "La suite de la réponse" in more["body"] and "Voir aussi" in more["body"], key
         assert all(title in more["body"] for title in related), key
         assert "Règles appliquées" in more["body"] and "requisition" in more["body"], key
         assert shown_chars(more["body"]) > shown_chars(first["body"]), key
@@ -99,5 +99,5 @@ def test_plus_in_the_thread_of_a_group_answer(homeserver: Homeserver, make_bot, 
     assert shown_chars(answer["body"]) <= FIRST_MESSAGE_MAX and "!plus" in answer["body"]
     rel = more["m.relates_to"]
     assert rel["rel_type"] == "m.thread" and rel["event_id"] == mention
-    assert "la suite" in more["body"] and "Voir aussi" in more["body"]
+    assert "La suite de la réponse" in more["body"] and "Voir aussi" in more["body"]
     assert all(title in more["body"] for title in _related_titles("secret-sanctions"))
