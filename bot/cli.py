@@ -15,6 +15,7 @@ from bot.cli_kb import (
     cmd_kb_eval,
     cmd_kb_export,
     cmd_kb_personal,
+    cmd_kb_guided,
     cmd_kb_safety,
 )
 from bot.cli_ops import (
@@ -107,6 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--show", action="store_true", help="lister les cas manqués (dev seulement)"
     )
     personal.set_defaults(func=cmd_kb_personal)
+
+    guided = kb_sub.add_parser(
+        "guided",
+        parents=[common],
+        help="décision guidée : le fait décisif demandé, puis la réponse à la question d'origine",
+    )
+    guided.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    guided.add_argument(
+        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
+    )
+    guided.set_defaults(func=cmd_kb_guided)
 
     cal = kb_sub.add_parser(
         "calibrate", parents=[common], help="ajuster le modèle de confiance sur le jeu de dev"
