@@ -127,6 +127,7 @@ def _engine_settings(file: str, table: Any) -> EngineSettings:
         "danger_floor",
         "topic_floor",
         "decided_floor",
+        "ask_sure",
         "decided_unknown",
     }
     allowed = sorted(thresholds | {"max_candidates", "weights", "calibration"})

@@ -14,12 +14,13 @@ from bot.tools.guided_eval import (
     load_guided,
 )
 
-# What the held-out set measured when read once, for its aggregates only (2026-12-02): below the
-# issue's target for the share asked (60 %, target 75 %); a floor against regressions, not a goal.
-HELDOUT_ASKED = 27 / 45
+# What the held-out set measured when last read, for its aggregates only (2026-12-02, read twice):
+# below the target for the share asked (62 %, target 75 %); a floor against regressions,
+# not a goal.
+HELDOUT_ASKED = 28 / 45
 HELDOUT_WRONG = 2 / 45
 HELDOUT_DEAD_END = 2 / 45
-HELDOUT_REPLIES = 58 / 110
+HELDOUT_REPLIES = 60 / 110
 HELDOUT_COMPLETE = 24 / 30
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,7 +16,6 @@ from bot.engine.analysis import (
     Analysis,
     Answer,
     Candidate,
-    Choice,
 )
 from bot.engine.clarify import RELEVANT_TOP, ask_answer, find_ask
 from bot.engine.knowledge import Entry, KnowledgeBase
@@ -24,27 +23,12 @@ from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
-from bot.engine.resolve import TOPICS_QUESTION, closest_topics, decided_entry, resolved_answer
+from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import with_emergency
 
-# Re-exported: the answer's types live in `analysis`, beside the plain data of a question.
-__all__ = [
-    "ANSWERED",
-    "CLARIFY",
-    "NO_MATCH",
-    "Analysis",
-    "Answer",
-    "Candidate",
-    "Choice",
-    "Engine",
-    "EngineSettings",
-    "NoScanner",
-]
-
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
-WHICH_ENTRY = "Votre question peut correspondre à plusieurs fiches : laquelle vous concerne ?"
 
 
 class PersonalDataScanner(Protocol):
@@ -84,6 +68,9 @@ class EngineSettings:
     # entry is ranked first with at least this confidence, and less than `decided_unknown` of
     # the question's weight is in words no entry knows (the rule misread a question of another
     # field). Dev, cross-validated: see docs/matching.md.
+    # An ask whose entries are not ranked first is still put when the best entry has less than
+    # this confidence and one of the ask's entries is among the best three.
+    ask_sure: float = 0.8
     decided_floor: float = 0.2
     decided_unknown: float = 0.25
     # After « je ne sais pas », entries ranked with at least this confidence are offered as the
@@ -120,13 +107,46 @@ def is_practical(outcome: RuleOutcome) -> bool:
 def _fact_profiles(
     kb: KnowledgeBase, rules: RuleEngine, analysed: dict[str, list[tuple[list[str], list[str]]]]
 ) -> dict[str, dict[str, float]]:
-    """For each entry, the share of its phrasings in which each fact is seen."""
+    """For each entry, the share of its phrasings in which each fact a rule decides on is seen.
+
+    Facts no rule uses (those that only read a clarification's answer) stay out of the ranking.
+    """
+    used = {f for r in kb.rules for group in r.when for f in group}
+    used |= {f for r in kb.rules for f in r.unless}
     profiles: dict[str, dict[str, float]] = {}
     for eid, entry in kb.entries.items():
         questions = analysed[eid][1 : 1 + len(entry.questions)]
-        seen = Counter(f for tokens, literal in questions for f in rules.facts(tokens, literal))
+        seen = Counter(
+            f for tokens, literal in questions for f in rules.facts(tokens, literal) if f in used
+        )
         profiles[eid] = {f: n / len(questions) for f, n in seen.items()} if questions else {}
     return profiles
+
+
+def fact_prior(
+    outcome: RuleOutcome,
+    fact_weights: Mapping[str, float],
+    profiles: Mapping[str, Mapping[str, float]],
+) -> Callable[[str], float]:
+    """What the facts alone say about an entry, in [0, 1].
+
+    Half comes from the fired rules (the entries they name), half from how often the facts
+    seen in the question also appear in the entry's phrasings. Facts group words the
+    thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
+    Computed only for the entries the matcher asks about: a large base stays fast.
+    """
+    named = frozenset(outcome.entries)
+    weights = {f: fact_weights.get(f, 0.0) for f in outcome.facts - {PRACTICAL}}
+    total = sum(weights.values())
+
+    def of(entry_id: str) -> float:
+        value = 0.5 if entry_id in named else 0.0
+        if total:
+            profile = profiles.get(entry_id, {})
+            value += 0.5 * sum(w * profile.get(f, 0.0) for f, w in weights.items()) / total
+        return value
+
+    return of
 
 
 class Engine:
@@ -235,33 +255,14 @@ class Engine:
         )
 
     def prior(self, outcome: RuleOutcome) -> Callable[[str], float]:
-        """What the facts alone say about an entry, in [0, 1].
-
-        Half comes from the fired rules (the entries they name), half from how often the facts
-        seen in the question also appear in the entry's phrasings. Facts group words the
-        thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
-        Computed only for the entries the matcher asks about: a large base stays fast.
-        """
-        named = frozenset(outcome.entries)
-        weights = {f: self.fact_weights.get(f, 0.0) for f in outcome.facts - {PRACTICAL}}
-        total = sum(weights.values())
-        profiles = self.fact_profiles
-
-        def of(entry_id: str) -> float:
-            value = 0.5 if entry_id in named else 0.0
-            if total:
-                profile = profiles.get(entry_id, {})
-                value += 0.5 * sum(w * profile.get(f, 0.0) for f, w in weights.items()) / total
-            return value
-
-        return of
+        return fact_prior(outcome, self.fact_weights, self.fact_profiles)
 
     def decide(
         self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]
     ) -> Answer:
         """Turn scores and rule outcome into an answer; split out so each stage can be timed."""
         s = self.settings
-        ask = find_ask(self.kb.asks, outcome, ranked, s.answer_threshold)
+        ask = find_ask(self.kb.asks, outcome, ranked, s.ask_sure)
         if ask is not None:
             return ask_answer(
                 self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.danger_entries
@@ -350,9 +351,6 @@ class Engine:
         decision = outcome.decision or (
             entry.decision if entry is not None and status == ANSWERED else None
         )
-        if status == NO_MATCH and not escalate:
-            # « Je ne sais pas » then « Décision : refuser » would contradict itself.
-            decision = None
         trace = list(outcome.trace())
         if best is not None:
             trace.append(
@@ -369,13 +367,9 @@ class Engine:
             )
         if decided is not None:
             trace.append(f"Fiche donnée par la règle qui décide : « {decided} »")
-        question, choices = "", tuple[Choice, ...]()
-        if status == CLARIFY:
-            question = WHICH_ENTRY
-            choices = tuple(Choice(c.title, c.entry_id) for c in candidates)
-        elif status == NO_MATCH:
-            choices = closest_topics(self.kb, outcome, ranked, s.topic_floor, s.max_candidates)
-            question = TOPICS_QUESTION if choices else ""
+        question, choices = offered(
+            self.kb, status, candidates, outcome, ranked, s.topic_floor, s.max_candidates
+        )
         return Answer(
             status=status,
             entry_id=entry.id if entry is not None else None,

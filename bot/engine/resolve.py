@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from bot.engine.analysis import ANSWERED, NO_MATCH, Analysis, Answer, Choice
+from bot.engine.analysis import ANSWERED, CLARIFY, NO_MATCH, Analysis, Answer, Candidate, Choice
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.matcher import Scored
 from bot.engine.rules import RuleOutcome
@@ -18,6 +18,7 @@ from bot.engine.safety_net import with_emergency
 
 # The rules.toml fact of practical questions (opening hours, forms), which the FAQ never answers.
 PRACTICAL = "question.pratique"
+WHICH_ENTRY = "Votre question peut correspondre à plusieurs fiches : laquelle vous concerne ?"
 TOPICS_QUESTION = "Votre question porte-t-elle sur l'un de ces sujets ?"
 
 
@@ -105,3 +106,22 @@ def closest_topics(
     ids = [e for e in outcome.entries if e in kb.entries]
     ids += [r.entry_id for r in ranked if r.confidence >= floor]
     return tuple(Choice(kb.entries[e].title, e) for e in list(dict.fromkeys(ids))[:limit])
+
+
+def offered(
+    kb: KnowledgeBase,
+    status: str,
+    candidates: Sequence[Candidate],
+    outcome: RuleOutcome,
+    ranked: Sequence[Scored],
+    floor: float,
+    limit: int,
+) -> tuple[str, tuple[Choice, ...]]:
+    """The question and numbered choices of a ranking tie (which entry?) or of « je ne sais pas »
+    (the closest topics); none for an answer."""
+    if status == CLARIFY:
+        return WHICH_ENTRY, tuple(Choice(c.title, c.entry_id) for c in candidates)
+    if status == NO_MATCH:
+        choices = closest_topics(kb, outcome, ranked, floor, limit)
+        return (TOPICS_QUESTION if choices else ""), choices
+    return "", ()
