@@ -14,8 +14,8 @@ from bot.cli_kb import (
     cmd_kb_check,
     cmd_kb_eval,
     cmd_kb_export,
-    cmd_kb_personal,
     cmd_kb_guided,
+    cmd_kb_personal,
     cmd_kb_safety,
 )
 from bot.cli_ops import (
