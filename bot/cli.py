@@ -14,6 +14,7 @@ from bot.cli_kb import (
     cmd_kb_check,
     cmd_kb_eval,
     cmd_kb_export,
+    cmd_kb_guided,
     cmd_kb_lengths,
     cmd_kb_personal,
     cmd_kb_safety,
@@ -120,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="all",
     )
     lengths.set_defaults(func=cmd_kb_lengths)
+
+    guided = kb_sub.add_parser(
+        "guided",
+        parents=[common],
+        help="décision guidée : le fait décisif demandé, puis la réponse à la question d'origine",
+    )
+    guided.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    guided.add_argument(
+        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
+    )
+    guided.set_defaults(func=cmd_kb_guided)
 
     cal = kb_sub.add_parser(
         "calibrate", parents=[common], help="ajuster le modèle de confiance sur le jeu de dev"

@@ -1,4 +1,4 @@
-"""`repere ask`, `repere kb check|export|eval|calibrate|safety`, `repere bench`: the engine from the shell."""
+"""`repere ask`, `repere kb check|export|eval|calibrate|safety|guided`, `repere bench`: the engine from the shell."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:
             {"entry_id": c.entry_id, "title": c.title, "confidence": c.confidence}
             for c in answer.candidates
         ],
+        "question": answer.question,
+        "choices": [{"label": c.label, "entry_id": c.entry_id} for c in answer.choices],
         "text": reply.text,
         "html": reply.html,
     }
@@ -77,7 +79,8 @@ def cmd_kb_check(args: argparse.Namespace) -> int:
     print(
         f"Base « {kb.title} », vérifiée le {kb.checked:%d/%m/%Y} : {len(kb.entries)} fiches, "
         f"{questions} formulations, {len(kb.sources)} sources, {len(kb.synonyms)} groupes de synonymes, "
-        f"{len(kb.rules)} règles ({cases} cas de test)."
+        f"{len(kb.rules)} règles ({cases} cas de test), {len(kb.asks)} faits décisifs à demander "
+        f"({sum(len(a.cases) for a in kb.asks)} cas de test)."
     )
     if failures:
         print("\n".join(failures), file=sys.stderr)
@@ -241,6 +244,23 @@ def cmd_kb_lengths(args: argparse.Namespace) -> int:
     names = SETS if args.set == "all" else () if args.set == "fiches" else (args.set,)
     for measured in run(engine, Renderer(engine.kb), names):
         print(report(measured))
+    return 0
+
+
+def cmd_kb_guided(args: argparse.Namespace) -> int:
+    from bot.tools.guided_eval import evaluate_complete, evaluate_missing, load_guided, report
+
+    config = _config(args)
+    engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
+    if args.show and args.set != "dev":
+        # The held-out set is read for its figures only; its questions never guide a change.
+        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+        return 2
+    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    for name in names:
+        missing, complete = load_guided(DATA_DIR / f"guided_{name}.toml")
+        verdicts = evaluate_missing(engine, missing)
+        print(report(verdicts, evaluate_complete(engine, complete), name, show=args.show))
     return 0
 
 

@@ -46,6 +46,8 @@ class BotSettings:
     decrypt_grace_seconds: float = 20.0
     # A typing notice is sent only when composing takes longer than this (most answers are instant).
     typing_delay_seconds: float = 0.3
+    # A clarification waits this long for its answer, in memory only, then is forgotten.
+    clarify_timeout_seconds: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,10 @@ def _engine_settings(file: str, table: Any) -> EngineSettings:
         "clarify_floor",
         "escalate_floor",
         "danger_floor",
+        "topic_floor",
+        "decided_floor",
+        "ask_sure",
+        "decided_unknown",
     }
     allowed = sorted(thresholds | {"max_candidates", "weights", "calibration"})
     updates: dict[str, Any] = {}
@@ -265,7 +271,8 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
     _check_keys(
         file, "bot", b,
         {"data_dir", "respond_in_groups", "allowed_servers", "catch_up_minutes",
-         "max_message_chars", "rate_limit_per_minute", "admin_room", "decrypt_grace_seconds", "typing_delay_seconds"},
+         "max_message_chars", "rate_limit_per_minute", "admin_room", "decrypt_grace_seconds", "typing_delay_seconds",
+         "clarify_timeout_seconds"},
     )  # fmt: skip
     respond = b.get("respond_in_groups", "mention")
     if respond not in ("mention", "all"):
@@ -307,6 +314,15 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
         raise ConfigError(
             file, "bot.typing_delay_seconds", "un nombre de secondes entre 0 et 10 est attendu"
         )
+    clarify_timeout = _number(
+        file, "bot.clarify_timeout_seconds", b.get("clarify_timeout_seconds", 300)
+    )
+    if not 10 <= clarify_timeout <= 3600:
+        raise ConfigError(
+            file,
+            "bot.clarify_timeout_seconds",
+            "un nombre de secondes entre 10 et 3600 est attendu",
+        )
     admin_room = b.get("admin_room")
     if admin_room is not None:
         admin_room = _str(
@@ -322,6 +338,7 @@ def _bot(file: str, b: dict[str, Any], base: Path) -> BotSettings:
         admin_room=admin_room,
         decrypt_grace_seconds=grace,
         typing_delay_seconds=typing_delay,
+        clarify_timeout_seconds=clarify_timeout,
     )
 
 

@@ -51,6 +51,8 @@ def test_ask_json_stdin_keeps_order_and_fields():
         "sources",
         "personal_data",
         "candidates",
+        "question",
+        "choices",
         "text",
         "html",
     }

@@ -152,11 +152,11 @@ def test_clarification_by_number(clarifying: Engine):
     state = new_state()
     _, d = _clarify(clarifying, state)
     assert d.on_sent is not None and d.on_sent.pending is not None
-    candidates = d.on_sent.pending[1].candidates
+    choices = d.on_sent.pending[1].choices
     sent(state, d, "$notice")
     choice = msg("2")
     answer = policy.on_message(choice, ctx(clarifying), state)
-    assert answer.count is not None and answer.count.entry_id == candidates[1]
+    assert answer.count is not None and answer.count.entry_id == choices[1].entry_id
     assert answer.to is not None and answer.to.in_reply_to == choice.event_id
     assert not state.pending
     # Once chosen, "2" is a question again (and not a known one).
@@ -191,7 +191,7 @@ def test_clarification_by_reaction(clarifying: Engine):
     assert policy.on_reaction(other, ctx(clarifying), state) == IGNORE
     mine = Reaction("$r2", GROUP, ALICE, "1\ufe0f\u20e3", "$notice")
     answer = policy.on_reaction(mine, ctx(clarifying), state)
-    assert answer.count is not None and answer.count.entry_id == pending.candidates[0]
+    assert answer.count is not None and answer.count.entry_id == pending.choices[0].entry_id
     assert answer.to is not None and answer.to.root == question.event_id
     assert answer.to.in_reply_to == "$r2"
     assert policy.on_reaction(mine, ctx(clarifying), state) == IGNORE  # answered once

@@ -2,8 +2,9 @@
 
 Group rooms stay silent unless the bot is mentioned, the message is a `!` command, or the
 sender owes it the answer to a clarification; the bot's own notices and other bots' notices
-are never answered. A clarification is answered by number ("2") or by a keycap reaction
-(2️⃣); 👍/👎 on an answer is one anonymous vote per person. The state it reads and updates is
+are never answered. A clarification is answered by number ("2"), by a keycap reaction (2️⃣)
+or in words ("c'est un gendarme"), within `clarify_timeout_seconds`; the original question is
+then answered with the fact the choice adds. 👍/👎 on an answer is one anonymous vote per person. The state it reads and updates is
 the shell's `ConversationState`; everything else comes in `Context` and goes out as a
 `Decision`.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.config import BotSettings, PrivacySettings, Roles
 from bot.conversation.admin import plan_command
+from bot.conversation.choose import choice_in_words
 from bot.conversation.commands import Command, parse_choice, parse_command
 from bot.conversation.decision import IGNORE, Address, Count, Decision, OnSent, Vote
 from bot.conversation.guidance import guidance_for
@@ -24,7 +26,7 @@ from bot.conversation.records import GuidanceRow
 from bot.conversation.rights import Caller
 from bot.conversation.state import ConversationState, LastAnswer, Pending, PendingKey
 from bot.conversation.texts import RATE_LIMITED, UNDECRYPTABLE, text_reply
-from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
+from bot.engine.answer import ANSWERED, NO_MATCH, Answer, Engine
 from bot.engine.render import Renderer, Reply
 
 FEEDBACK = {"👍": True, "👎": False}
@@ -61,7 +63,7 @@ def on_message(incoming: Incoming, ctx: Context, state: ConversationState) -> De
         return IGNORE
     body = incoming.body[: ctx.bot.max_message_chars]
     key: PendingKey = (incoming.room_id, incoming.thread_key, incoming.sender)
-    pending = state.pending.get(key)
+    pending = _live_pending(key, ctx, state)
     command = parse_command(body)
     where = (incoming.room_id, incoming.thread_key)
     # "plus" in the thread of an answer asks for its rest, as a reply to a clarification would.
@@ -83,7 +85,9 @@ def on_message(incoming: Incoming, ctx: Context, state: ConversationState) -> De
         return Decision(log="rate limited")
     question = strip_mention(body, ctx.identity)
     if pending is not None and command is None:
-        choice = parse_choice(question, len(pending.candidates))
+        choice = parse_choice(question, len(pending.choices))
+        if choice is None:
+            choice = choice_in_words(question, pending.choices, ctx.engine)
         if choice is not None:
             return _answer_choice(key, pending, choice, incoming.event_id, ctx, state)
     if command is not None:
@@ -113,8 +117,8 @@ def on_reaction(reaction: Reaction, ctx: Context, state: ConversationState) -> D
     key = state.pending_by_notice.get(reaction.reacts_to)
     if key is None or reaction.sender != key[2]:
         return IGNORE
-    pending = state.pending.get(key)
-    choice = parse_choice(reaction.key, len(pending.candidates)) if pending else None
+    pending = _live_pending(key, ctx, state)
+    choice = parse_choice(reaction.key, len(pending.choices)) if pending else None
     if pending is None or choice is None:
         return IGNORE
     return _answer_choice(key, pending, choice, reaction.event_id, ctx, state)
@@ -174,18 +178,20 @@ def _on_question(
     ctx: Context,
     state: ConversationState,
 ) -> Decision:
-    answer = ctx.engine.answer(question)
+    analysis = ctx.engine.analyse(question)
+    answer = ctx.engine.respond(analysis)
     # The answer opens a thread under the question in a group: later turns live there.
     reply_root = incoming.root or (None if incoming.direct else incoming.event_id)
     thread = reply_root if (reply_root or not incoming.direct) else None
     state.last_trace[(incoming.room_id, thread)] = answer.trace
     state.pending.pop(key, None)
     pending = None
-    if answer.status == CLARIFY:
+    if answer.choices:
         pending = (
             (incoming.room_id, thread, incoming.sender),
             Pending(
-                tuple(c.entry_id for c in answer.candidates),
+                answer.choices,
+                analysis,
                 incoming.event_id,
                 incoming.direct,
                 reply_root,
@@ -224,8 +230,10 @@ def _answer_choice(
     ctx: Context,
     state: ConversationState,
 ) -> Decision:
-    entry_id = pending.candidates[choice - 1]
-    answer = ctx.engine.answer_entry(entry_id)
+    picked = pending.choices[choice - 1]
+    # The original question, answered with the fact the choice adds, through the same rules.
+    answer = ctx.engine.resolve(pending.analysis, picked.facts, picked.entry_id)
+    entry_id = answer.entry_id or picked.entry_id
     state.pending.pop(key, None)
     state.last_trace[(key[0], key[1])] = answer.trace
     last = LastAnswer(entry_id, answer.rules, pending.direct, pending.root)
@@ -233,7 +241,16 @@ def _answer_choice(
     return Decision(
         to=Address(trigger_event_id, pending.direct, pending.root, key[2]),
         reply=render_answer(answer, ctx),
-        on_sent=OnSent(last_answer=last),
+        on_sent=OnSent(None, entry_id, last),
         count=Count(entry_id, ANSWERED),
-        log=f"clarification answered entry={entry_id}",
+        log=f"clarification answered entry={entry_id} escalate={answer.escalate}",
     )
+
+
+def _live_pending(key: PendingKey, ctx: Context, state: ConversationState) -> Pending | None:
+    """The sender's pending clarification here, unless it has expired (then it is forgotten)."""
+    pending = state.pending.get(key)
+    if pending is not None and ctx.now - pending.asked_at > ctx.bot.clarify_timeout_seconds:
+        state.pending.pop(key, None)
+        return None
+    return pending

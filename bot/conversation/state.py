@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.conversation.bounded import BoundedDict
 from bot.conversation.ratelimit import RateLimiter
+from bot.engine.analysis import Analysis, Choice
 
 SEEN_CACHE = 5000
 
@@ -20,9 +21,14 @@ PendingKey = tuple[str, str | None, str]
 
 @dataclass(frozen=True)
 class Pending:
-    """A clarification waiting for the user's choice."""
+    """A clarification waiting for the user's choice: facts, entry ids and scores, never text.
 
-    candidates: tuple[str, ...]
+    `analysis` is what the original question said (facts, ranked entry ids), so that it can be
+    answered with the fact the choice adds; `choices` say where each numbered answer leads.
+    """
+
+    choices: tuple[Choice, ...]
+    analysis: Analysis
     question_event_id: str
     direct: bool
     root: str | None

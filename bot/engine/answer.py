@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from bot.engine.knowledge import Entry, KnowledgeBase, Source
+from bot.engine.analysis import (
+    ANSWERED,
+    CLARIFY,
+    NO_MATCH,
+    Analysis,
+    Answer,
+    Candidate,
+)
+from bot.engine.clarify import RELEVANT_TOP, ask_answer, find_ask
+from bot.engine.knowledge import Entry, KnowledgeBase
 from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
+from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import with_emergency
 
-ANSWERED = "answered"
-CLARIFY = "clarify"
-NO_MATCH = "no_match"
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
 
@@ -57,30 +64,20 @@ class EngineSettings:
     # answers, 1 more off-topic question answered.
     danger_floor: float = 0.3
     max_candidates: int = 3
+    # Below answer_threshold, a rule that fires with a decision answers from its entry if that
+    # entry is ranked first with at least this confidence, and less than `decided_unknown` of
+    # the question's weight is in words no entry knows (the rule misread a question of another
+    # field). Dev, cross-validated: see docs/matching.md.
+    # An ask whose entries are not ranked first is still put when the best entry has less than
+    # this confidence and one of the ask's entries is among the best three.
+    ask_sure: float = 0.8
+    decided_floor: float = 0.2
+    decided_unknown: float = 0.25
+    # After « je ne sais pas », entries ranked with at least this confidence are offered as the
+    # closest topics, to pick by number: a question near nothing of the base gets none.
+    topic_floor: float = 0.15
     weights: MatchWeights = MatchWeights()
     calibration: Calibration = Calibration()
-
-
-@dataclass(frozen=True)
-class Candidate:
-    entry_id: str
-    title: str
-    confidence: float
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: str
-    entry_id: str | None
-    confidence: float
-    escalate: bool
-    decision: str | None
-    rules: tuple[str, ...]
-    sources: tuple[Source, ...]
-    personal_data: tuple[str, ...]
-    candidates: tuple[Candidate, ...]
-    trace: tuple[str, ...]
-    advice: tuple[str, ...] = ()
 
 
 def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
@@ -110,13 +107,46 @@ def is_practical(outcome: RuleOutcome) -> bool:
 def _fact_profiles(
     kb: KnowledgeBase, rules: RuleEngine, analysed: dict[str, list[tuple[list[str], list[str]]]]
 ) -> dict[str, dict[str, float]]:
-    """For each entry, the share of its phrasings in which each fact is seen."""
+    """For each entry, the share of its phrasings in which each fact a rule decides on is seen.
+
+    Facts no rule uses (those that only read a clarification's answer) stay out of the ranking.
+    """
+    used = {f for r in kb.rules for group in r.when for f in group}
+    used |= {f for r in kb.rules for f in r.unless}
     profiles: dict[str, dict[str, float]] = {}
     for eid, entry in kb.entries.items():
         questions = analysed[eid][1 : 1 + len(entry.questions)]
-        seen = Counter(f for tokens, literal in questions for f in rules.facts(tokens, literal))
+        seen = Counter(
+            f for tokens, literal in questions for f in rules.facts(tokens, literal) if f in used
+        )
         profiles[eid] = {f: n / len(questions) for f, n in seen.items()} if questions else {}
     return profiles
+
+
+def fact_prior(
+    outcome: RuleOutcome,
+    fact_weights: Mapping[str, float],
+    profiles: Mapping[str, Mapping[str, float]],
+) -> Callable[[str], float]:
+    """What the facts alone say about an entry, in [0, 1].
+
+    Half comes from the fired rules (the entries they name), half from how often the facts
+    seen in the question also appear in the entry's phrasings. Facts group words the
+    thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
+    Computed only for the entries the matcher asks about: a large base stays fast.
+    """
+    named = frozenset(outcome.entries)
+    weights = {f: fact_weights.get(f, 0.0) for f in outcome.facts - {PRACTICAL}}
+    total = sum(weights.values())
+
+    def of(entry_id: str) -> float:
+        value = 0.5 if entry_id in named else 0.0
+        if total:
+            profile = profiles.get(entry_id, {})
+            value += 0.5 * sum(w * profile.get(f, 0.0) for f, w in weights.items()) / total
+        return value
+
+    return of
 
 
 class Engine:
@@ -187,12 +217,34 @@ class Engine:
         return self.rules.evaluate(*self.normalizer.analyse(question))
 
     def answer(self, question: str) -> Answer:
+        return self.respond(self.analyse(question))
+
+    def analyse(self, question: str) -> Analysis:
+        """What the question says, as plain data (facts, scored entry ids): never its text."""
         # One scan: its kinds feed the warning, its spans are blanked before matching.
         screened = self.scanner.screen(question)
         tokens, literal = self.normalizer.analyse(screened.masked)
         outcome = self.rules.evaluate(tokens, literal)
-        ranked = self.rank(tokens, outcome, limit=self.settings.max_candidates + 1)
-        return self.decide(ranked, outcome, screened.kinds)
+        limit = max(self.settings.max_candidates + 1, RELEVANT_TOP)
+        ranked = tuple(self.rank(tokens, outcome, limit=limit))
+        return Analysis(outcome.facts, ranked, screened.kinds)
+
+    def respond(self, analysis: Analysis) -> Answer:
+        return self.decide(
+            analysis.ranked, self.rules.judge(analysis.facts), analysis.personal_data
+        )
+
+    def resolve(
+        self, analysis: Analysis, added_facts: Iterable[str], entry_id: str | None = None
+    ) -> Answer:
+        """The original question answered with the facts a clarification added, through the
+        same rules; `entry_id` is the entry the chosen answer leads to, when it names one."""
+        outcome = self.rules.judge(analysis.facts | frozenset(added_facts))
+        return resolved_answer(self.kb, analysis, outcome, entry_id, self.danger_entries)
+
+    def answer_entry(self, entry_id: str) -> Answer:
+        """An entry's answer on its own, as if picked with nothing else known."""
+        return self.resolve(Analysis(frozenset(), (), ()), (), entry_id)
 
     def rank(self, tokens: Sequence[str], outcome: RuleOutcome, limit: int) -> list[Scored]:
         return self.matcher.rank(
@@ -203,32 +255,19 @@ class Engine:
         )
 
     def prior(self, outcome: RuleOutcome) -> Callable[[str], float]:
-        """What the facts alone say about an entry, in [0, 1].
-
-        Half comes from the fired rules (the entries they name), half from how often the facts
-        seen in the question also appear in the entry's phrasings. Facts group words the
-        thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
-        Computed only for the entries the matcher asks about: a large base stays fast.
-        """
-        named = frozenset(outcome.entries)
-        weights = {f: self.fact_weights.get(f, 0.0) for f in outcome.facts - {PRACTICAL}}
-        total = sum(weights.values())
-        profiles = self.fact_profiles
-
-        def of(entry_id: str) -> float:
-            value = 0.5 if entry_id in named else 0.0
-            if total:
-                profile = profiles.get(entry_id, {})
-                value += 0.5 * sum(w * profile.get(f, 0.0) for f, w in weights.items()) / total
-            return value
-
-        return of
+        return fact_prior(outcome, self.fact_weights, self.fact_profiles)
 
     def decide(
         self, ranked: Sequence[Scored], outcome: RuleOutcome, personal: tuple[str, ...]
     ) -> Answer:
         """Turn scores and rule outcome into an answer; split out so each stage can be timed."""
         s = self.settings
+        ask = find_ask(self.kb.asks, outcome, ranked, s.ask_sure)
+        if ask is not None:
+            return ask_answer(
+                self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.danger_entries
+            )
+        ranked = ranked[: s.max_candidates + 1]
         status = NO_MATCH
         best = ranked[0] if ranked else None
         if best is not None and best.confidence >= s.answer_threshold:
@@ -247,6 +286,13 @@ class Engine:
         if rule_entry is not None and rule_entry in self.kb.entries:
             status = ANSWERED
             entry = self.kb.entries[rule_entry]
+        # No contradiction: a rule that decides and names an entry answers from that entry.
+        decided = None
+        if status == NO_MATCH:
+            decided = decided_entry(self.kb, outcome, ranked, s.decided_floor, s.decided_unknown)
+        if decided is not None:
+            status = ANSWERED
+            entry = self.kb.entries[decided]
         near_danger = None
         if status == NO_MATCH:
             near_danger = next(
@@ -319,6 +365,11 @@ class Engine:
             trace.append(
                 f"Fiche de danger proche, donnée plutôt que « je ne sais pas » : « {near_danger} »"
             )
+        if decided is not None:
+            trace.append(f"Fiche donnée par la règle qui décide : « {decided} »")
+        question, choices = offered(
+            self.kb, status, candidates, outcome, ranked, s.topic_floor, s.max_candidates
+        )
         return Answer(
             status=status,
             entry_id=entry.id if entry is not None else None,
@@ -334,24 +385,13 @@ class Engine:
                 tuple(r.advice for r in outcome.fired if r.advice),
                 self.kb.emergency,
                 outcome.facts,
-                [entry.id if entry is not None else None, *(c.entry_id for c in candidates)],
+                [
+                    entry.id if entry is not None else None,
+                    *(c.entry_id for c in candidates),
+                    *(c.entry_id for c in choices),
+                ],
                 self.danger_entries,
             ),
-        )
-
-    def answer_entry(self, entry_id: str) -> Answer:
-        """The answer for an entry the user picked after a clarification."""
-        entry = self.kb.entries[entry_id]
-        return Answer(
-            status=ANSWERED,
-            entry_id=entry.id,
-            confidence=1.0,
-            escalate=entry.escalate,
-            decision=entry.decision,
-            rules=(),
-            sources=tuple(self.kb.sources[sid] for sid in entry.sources),
-            personal_data=(),
-            candidates=(),
-            trace=(f"Fiche choisie parmi les propositions : « {entry.id} »",),
-            advice=with_emergency((), self.kb.emergency, (), [entry.id], self.danger_entries),
+            question=question,
+            choices=choices,
         )

@@ -105,6 +105,43 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class AskChoice:
+    """One answer to a clarifying question: what the user reads, the facts it adds, where it leads."""
+
+    label: str
+    facts: tuple[str, ...]
+    entry: str
+
+
+@dataclass(frozen=True)
+class AskCase:
+    question: str
+    asks: bool  # "must_ask" or "must_not_ask"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A deciding fact (clarify.toml): when a question lacks it, Repère asks for it.
+
+    It applies when each `when` group holds (a group holds if any of its facts does) and none of
+    `answered_by` does: a fact already in the question is never asked.
+    """
+
+    id: str
+    priority: int
+    question: str
+    when: tuple[tuple[str, ...], ...]
+    answered_by: tuple[str, ...]
+    choices: tuple[AskChoice, ...]
+    other: AskChoice  # « autre »: never a dead end, it leads somewhere too
+    cases: tuple[AskCase, ...] = ()
+
+    @property
+    def entries(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*(c.entry for c in self.choices), self.other.entry]))
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     title: str
     checked: dt.date
@@ -119,6 +156,8 @@ class KnowledgeBase:
     off_topic: tuple[str, ...] = ()
     # The emergency numbers (base.toml « urgence »), added to any answer that touches a danger.
     emergency: str = ""
+    # The deciding facts Repère asks for (clarify.toml), highest priority first.
+    asks: tuple[Ask, ...] = ()
 
 
 @dataclass(frozen=True)

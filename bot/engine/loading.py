@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.engine.kb_clarify import _load_asks
 from bot.engine.kb_entries import (
     _load_entry,
 )
@@ -122,6 +123,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 line,
                 f"règle « {rule.id} » : « always_answer » demande au moins une fiche dans « entries »",
             )
+    asks = _load_asks(root, col, facts, entries)
     if col.problems:
         raise KnowledgeError(col.problems)
     return KnowledgeBase(
@@ -135,4 +137,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         directory=str(root),
         off_topic=off_topic,
         emergency=emergency,
+        asks=asks,
     )

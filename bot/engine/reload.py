@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.engine.answer import Engine
+from bot.engine.answer import CLARIFY, Engine
 from bot.engine.knowledge import KnowledgeBase, KnowledgeError
 from bot.engine.loading import load_knowledge
 from bot.engine.render import Renderer
@@ -73,6 +73,22 @@ def failing_rule_cases(engine: Engine) -> list[str]:
                 verb = "devrait" if case.fires else "ne devrait pas"
                 failures.append(
                     f"rules.toml : règle « {rule.id} » {verb} se déclencher sur « {case.question} »"
+                )
+    return failures + failing_ask_cases(engine)
+
+
+def failing_ask_cases(engine: Engine) -> list[str]:
+    """clarify.toml test cases the engine gets wrong: a question it must ask, or must not."""
+    failures = []
+    for ask in engine.kb.asks:
+        for case in ask.cases:
+            answer = engine.answer(case.question)
+            asked = answer.question == ask.question and answer.status == CLARIFY
+            if asked != case.asks:
+                verb = "devrait" if case.asks else "ne devrait pas"
+                failures.append(
+                    f"clarify.toml : la question « {ask.id} » {verb} être posée sur "
+                    f"« {case.question} »"
                 )
     return failures
 

@@ -95,7 +95,10 @@ class RuleEngine:
         return frozenset(found)
 
     def evaluate(self, tokens: Sequence[str], literal: Sequence[str] = ()) -> RuleOutcome:
-        facts = self.facts(tokens, literal)
+        return self.judge(self.facts(tokens, literal))
+
+    def judge(self, facts: frozenset[str]) -> RuleOutcome:
+        """The rules a set of facts fires: a question's, or a question's plus a clarification's."""
         matching = [
             r
             for r in self.rules

@@ -1,0 +1,43 @@
+"""Reading a clarification's answer given in words (pure): « c'est un gendarme », « le bailleur ».
+
+The reply is read with the rule facts of rules.toml, the same facts the choices add: the choice
+holding most of the reply's facts wins (« la plénière » is the CLSPD and its plenary: the plenary),
+the first offered on a tie. A reply that names no choice, or that reads as a question of its own
+about another entry, is a new question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.engine.analysis import ANSWERED, Choice
+from bot.engine.answer import Engine
+from bot.engine.normalize import fold
+
+# A reply this long that answered alone leads elsewhere reads as a question of its own; a
+# shorter one (« groupe restreint du clspd ») is an answer.
+QUESTION_WORDS = 6
+# « autre » alone picks the last choice, « Autre : … », which leads to an entry too.
+OTHER_WORDS = frozenset({"autre", "autres", "quelqu'un d'autre", "qqun d'autre", "aucun"})
+
+
+def choice_in_words(text: str, choices: Sequence[Choice], engine: Engine) -> int | None:
+    """The 1-based choice a reply in words names, or None: then it is a new question."""
+    if not choices:
+        return None
+    words = " ".join(fold(text).strip(" .!?").split())
+    if words in OTHER_WORDS:
+        return len(choices)
+    analysis = engine.analyse(text)
+    counts = [sum(1 for f in c.facts if f in analysis.facts) for c in choices]
+    best = max(counts)
+    if best == 0:
+        return None
+    number = counts.index(best) + 1
+    # « et si c'est la police qui veut le dossier d'un autre usager ? » names a choice but is a
+    # question of its own: answered alone it leads elsewhere than the choice would.
+    if len(words.split()) >= QUESTION_WORDS:
+        alone = engine.respond(analysis)
+        if alone.status == ANSWERED and alone.entry_id != choices[number - 1].entry_id:
+            return None
+    return number
