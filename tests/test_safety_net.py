@@ -21,6 +21,12 @@ def test_added_when_a_harm_is_told_whatever_the_entry():
     assert with_emergency((), LINE, {"signal.mal"}, ["requisition-opj"], DANGER) == (LINE,)
 
 
+def test_added_for_a_danger_in_general_words_with_a_victim_only():
+    assert with_emergency((), LINE, {"signal.urgence", "signal.mineur"}, [], DANGER) == (LINE,)
+    assert with_emergency((), LINE, {"signal.danger", "signal.vulnerable"}, [], DANGER) == (LINE,)
+    assert with_emergency((), LINE, {"signal.urgence", "demandeur.police"}, [], DANGER) == ()
+
+
 def test_not_added_twice_nor_without_danger():
     given = ("Appelez le 17 ou le 112.",)
     assert with_emergency(given, LINE, {"signal.mal"}, [], DANGER) == given

@@ -25,7 +25,7 @@ from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
-from bot.engine.safety_net import with_emergency
+from bot.engine.safety_net import gives_numbers, with_emergency
 
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
@@ -188,6 +188,16 @@ class Engine:
             if r.always_answer and r.decision in ("signaler", "agir immédiatement")
             for e in r.entries
         )
+        # Entries whose answer carries the emergency line: the danger rules' entries, and any
+        # entry whose full text gives the numbers (the short first message may leave them out).
+        self.emergency_entries = self.danger_entries | frozenset(
+            eid
+            for eid, e in kb.entries.items()
+            if gives_numbers(e.body)
+            and not gives_numbers(
+                " ".join((e.body.split("\n\n")[0], *e.key_points, *e.first_steps))
+            )
+        )
         self.fact_profiles = _fact_profiles(kb, self.rules, analysed)
         spread: Counter[str] = Counter()
         for profile in self.fact_profiles.values():
@@ -240,7 +250,7 @@ class Engine:
         """The original question answered with the facts a clarification added, through the
         same rules; `entry_id` is the entry the chosen answer leads to, when it names one."""
         outcome = self.rules.judge(analysis.facts | frozenset(added_facts))
-        return resolved_answer(self.kb, analysis, outcome, entry_id, self.danger_entries)
+        return resolved_answer(self.kb, analysis, outcome, entry_id, self.emergency_entries)
 
     def answer_entry(self, entry_id: str) -> Answer:
         """An entry's answer on its own, as if picked with nothing else known."""
@@ -265,7 +275,7 @@ class Engine:
         ask = find_ask(self.kb.asks, outcome, ranked, s.ask_sure)
         if ask is not None:
             return ask_answer(
-                self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.danger_entries
+                self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.emergency_entries
             )
         ranked = ranked[: s.max_candidates + 1]
         status = NO_MATCH
@@ -390,7 +400,7 @@ class Engine:
                     *(c.entry_id for c in candidates),
                     *(c.entry_id for c in choices),
                 ],
-                self.danger_entries,
+                self.emergency_entries,
             ),
             question=question,
             choices=choices,

@@ -7,12 +7,29 @@ ranking that offered the entry): the reply must still say what to do if the dang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 
 from bot.engine.kb_files import EMERGENCY_NUMBERS
 
 # A concrete harm told in the question (rules.toml), with or without a victim named.
 HARM_FACTS = frozenset({"signal.mal"})
+# A danger or an emergency in general words counts with a victim named: the facts of the danger rules.
+DANGER_FACTS = frozenset({"signal.danger", "signal.urgence"})
+VICTIM_FACTS = frozenset({"signal.mineur", "signal.vulnerable", "signal.conjugal"})
+
+
+def touches_danger(facts: Collection[str]) -> bool:
+    seen = set(facts)
+    return bool(HARM_FACTS & seen) or bool(DANGER_FACTS & seen and VICTIM_FACTS & seen)
+
+
+_NUMBER = re.compile(r"(?<!\d)(17|112)(?!\d)")
+
+
+def gives_numbers(body: str) -> bool:
+    """An entry whose full text tells the emergency numbers: its short first message must too."""
+    return set(_NUMBER.findall(body)) >= set(EMERGENCY_NUMBERS)
 
 
 def has_numbers(advice: Iterable[str]) -> bool:
@@ -28,7 +45,7 @@ def with_emergency(
     danger_entries: Collection[str],
 ) -> tuple[str, ...]:
     """`advice`, plus the base's emergency line when a danger is touched and no line gives it."""
-    touched = bool(HARM_FACTS & set(facts)) or any(e in danger_entries for e in reached if e)
+    touched = touches_danger(facts) or any(e in danger_entries for e in reached if e)
     if not emergency or not touched or has_numbers(advice):
         return advice
     return (*advice, emergency)
