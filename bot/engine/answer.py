@@ -25,7 +25,7 @@ from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
-from bot.engine.safety_net import gives_numbers, with_emergency
+from bot.engine.safety_net import with_emergency
 
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
@@ -188,16 +188,8 @@ class Engine:
             if r.always_answer and r.decision in ("signaler", "agir immédiatement")
             for e in r.entries
         )
-        # Entries whose answer carries the emergency line: the danger rules' entries, and any
-        # entry whose full text gives the numbers (the short first message may leave them out).
-        self.emergency_entries = self.danger_entries | frozenset(
-            eid
-            for eid, e in kb.entries.items()
-            if gives_numbers(e.body)
-            and not gives_numbers(
-                " ".join((e.body.split("\n\n")[0], *e.key_points, *e.first_steps))
-            )
-        )
+        # The entries whose answer carries the emergency line.
+        self.emergency_entries = self.danger_entries
         self.fact_profiles = _fact_profiles(kb, self.rules, analysed)
         spread: Counter[str] = Counter()
         for profile in self.fact_profiles.values():

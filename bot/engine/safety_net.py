@@ -7,7 +7,6 @@ ranking that offered the entry): the reply must still say what to do if the dang
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 
 from bot.engine.kb_files import EMERGENCY_NUMBERS
@@ -22,14 +21,6 @@ VICTIM_FACTS = frozenset({"signal.mineur", "signal.vulnerable", "signal.conjugal
 def touches_danger(facts: Collection[str]) -> bool:
     seen = set(facts)
     return bool(HARM_FACTS & seen) or bool(DANGER_FACTS & seen and VICTIM_FACTS & seen)
-
-
-_NUMBER = re.compile(r"(?<!\d)(17|112)(?!\d)")
-
-
-def gives_numbers(body: str) -> bool:
-    """An entry whose full text tells the emergency numbers: its short first message must too."""
-    return set(_NUMBER.findall(body)) >= set(EMERGENCY_NUMBERS)
 
 
 def has_numbers(advice: Iterable[str]) -> bool:
