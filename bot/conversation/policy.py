@@ -23,7 +23,7 @@ from bot.conversation.records import GuidanceRow
 from bot.conversation.rights import Caller
 from bot.conversation.state import ConversationState, Pending, PendingKey
 from bot.conversation.texts import RATE_LIMITED, UNDECRYPTABLE, text_reply
-from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Answer, Engine
+from bot.engine.answer import ANSWERED, ARTICLE, CLARIFY, NO_MATCH, SMALLTALK, Answer, Engine
 from bot.engine.render import Renderer, Reply
 
 FEEDBACK = {"👍": True, "👎": False}
@@ -144,6 +144,8 @@ def _plain_command(
 ) -> Reply:
     if command.name == "sources":
         return renderer.render_sources(command.argument)
+    if command.name == "article":
+        return renderer.render_article(command.argument)
     if command.name == "pourquoi":
         return renderer.render_trace(state.last_trace.get(where))
     return renderer.render_help()
@@ -158,13 +160,18 @@ def _on_question(
     state: ConversationState,
 ) -> Decision:
     answer = ctx.engine.answer(question)
+    if answer.status == SMALLTALK:
+        # Not a question: nothing counted, and the pending choice and `!pourquoi` stay as they were.
+        reply = ctx.renderer.render(answer)
+        return Decision(to=to, reply=reply, log=f"small talk kind={answer.smalltalk}")
     # The answer opens a thread under the question in a group: later turns live there.
     reply_root = incoming.root or (None if incoming.direct else incoming.event_id)
     thread = reply_root if (reply_root or not incoming.direct) else None
     state.last_trace[(incoming.room_id, thread)] = answer.trace
     state.pending.pop(key, None)
     pending = None
-    if answer.status == CLARIFY:
+    # An article's card numbers the entries that rest on it: they are picked like candidates.
+    if answer.status == CLARIFY or (answer.status == ARTICLE and answer.candidates):
         pending = (
             (incoming.room_id, thread, incoming.sender),
             Pending(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from bot.engine.articles import ArticleCard, ArticleIndex
 from bot.engine.knowledge import Entry, KnowledgeBase, Source
 from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
@@ -16,10 +17,13 @@ from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import with_emergency
+from bot.engine.smalltalk import SmallTalkMatcher
 
 ANSWERED = "answered"
 CLARIFY = "clarify"
 NO_MATCH = "no_match"
+ARTICLE = "article"  # the card of an article asked by its number (bot/engine/articles.py)
+SMALLTALK = "smalltalk"  # a greeting, a thank-you, a goodbye (bot/engine/smalltalk.py)
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
 
@@ -81,6 +85,8 @@ class Answer:
     candidates: tuple[Candidate, ...]
     trace: tuple[str, ...]
     advice: tuple[str, ...] = ()
+    article: ArticleCard | None = None
+    smalltalk: str | None = None  # its kind: greeting, thanks, goodbye, about
 
 
 def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
@@ -165,6 +171,8 @@ class Engine:
         n = len(kb.entries)
         # A fact seen in every entry's phrasings says nothing; a rare one says much.
         self.fact_weights = {f: math.log((n + 1) / (k + 0.5)) for f, k in spread.items()}
+        self.articles = ArticleIndex(kb.sources, kb.entries)
+        self.smalltalk = SmallTalkMatcher(kb.smalltalk)
 
     @classmethod
     def load(
@@ -187,12 +195,32 @@ class Engine:
         return self.rules.evaluate(*self.normalizer.analyse(question))
 
     def answer(self, question: str) -> Answer:
+        kind = self.smalltalk.kind(question)
+        if kind is not None:
+            return Answer(SMALLTALK, None, 0.0, False, None, (), (), (), (), (), smalltalk=kind)
         # One scan: its kinds feed the warning, its spans are blanked before matching.
         screened = self.scanner.screen(question)
         tokens, literal = self.normalizer.analyse(screened.masked)
         outcome = self.rules.evaluate(tokens, literal)
         ranked = self.rank(tokens, outcome, limit=self.settings.max_candidates + 1)
-        return self.decide(ranked, outcome, screened.kinds)
+        answer = self.decide(ranked, outcome, screened.kinds)
+        entry = self.kb.entries.get(answer.entry_id or "") if answer.status == ANSWERED else None
+        decided = outcome.decision is not None and answer.status != NO_MATCH
+        card = self.articles.card_for(question, entry, decided)
+        if card is None:
+            return answer
+        # An article asked by its number: its card, and the entries that rest on it to pick from.
+        listed = card.entries()[: self.settings.max_candidates + 2]
+        return replace(
+            answer,
+            status=ARTICLE,
+            entry_id=None,
+            decision=outcome.decision,
+            sources=tuple(a.source for a in card.articles),
+            candidates=tuple(Candidate(eid, title, 0.0) for eid, title in listed),
+            trace=(*answer.trace, f"Article demandé par son numéro : {card.asked}"),
+            article=card,
+        )
 
     def rank(self, tokens: Sequence[str], outcome: RuleOutcome, limit: int) -> list[Scored]:
         return self.matcher.rank(

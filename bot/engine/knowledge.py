@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine.normalize import SynonymGroup, fold
@@ -45,6 +45,8 @@ class Source:
     url: str | None = None
     seed: str | None = None
     date: dt.date | None = None
+    # What an article says, in plain words: required for every code article (`!article`).
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,19 @@ class Rule:
     always_answer: bool = False
 
 
+SMALLTALK_KINDS = ("greeting", "thanks", "goodbye", "about")
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """Greetings, thanks, goodbyes and questions about the bot (smalltalk.toml): kind -> phrases."""
+
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    replies: Mapping[str, str] = field(default_factory=dict)
+    filler: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     title: str
@@ -105,6 +120,7 @@ class KnowledgeBase:
     off_topic: tuple[str, ...] = ()
     # The emergency numbers (base.toml « urgence »), added to any answer that touches a danger.
     emergency: str = ""
+    smalltalk: SmallTalk = field(default_factory=SmallTalk)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import jinja2
 
-from bot.engine.answer import ANSWERED, CLARIFY, Answer
+from bot.engine.answer import ANSWERED, ARTICLE, CLARIFY, SMALLTALK, Answer
+from bot.engine.articles import ArticleIndex
 from bot.engine.kb_entries import markdown_to_html
 from bot.engine.knowledge import ALLOWED_TAGS, KnowledgeBase
+from bot.engine.render_article import article_context, smalltalk_context
 
 PERSONAL_DATA_LABELS = {
     "name": "nom",
@@ -123,6 +125,7 @@ class Renderer:
             eid: sanitize_html(markdown_to_html(e.body)) for eid, e in kb.entries.items()
         }
         self.entry_text = {eid: markdown_to_text(e.body) for eid, e in kb.entries.items()}
+        self.articles = ArticleIndex(kb.sources, kb.entries)
 
     def _context(self, answer: Answer, guidance: Sequence[Guidance]) -> dict[str, object]:
         entry = self.kb.entries.get(answer.entry_id) if answer.entry_id else None
@@ -142,6 +145,12 @@ class Renderer:
         }
 
     def render(self, answer: Answer, guidance: Sequence[Guidance] = ()) -> Reply:
+        if answer.status == SMALLTALK:
+            return self._both("smalltalk", smalltalk_context(self.kb, answer.smalltalk or ""))
+        if answer.status == ARTICLE:
+            data = [PERSONAL_DATA_LABELS.get(k, k) for k in answer.personal_data]
+            ctx = article_context(self.kb, answer.article, "", self.articles, answer, tuple(data))
+            return self._both("article", ctx)
         name = {ANSWERED: "answer", CLARIFY: "clarify"}.get(answer.status, "no_match")
         return self._both(name, self._context(answer, guidance))
 
@@ -161,6 +170,11 @@ class Renderer:
             "checked": self.kb.checked,
         }
         return self._both("sources", ctx)
+
+    def render_article(self, argument: str) -> Reply:
+        """`!article 226-13`: the card; unknown: the closest known; empty: how to use it."""
+        card = self.articles.lookup(argument) if argument.strip() else None
+        return self._both("article", article_context(self.kb, card, argument, self.articles))
 
     def render_trace(self, trace: Sequence[str] | None) -> Reply:
         """`!pourquoi`: how the last answer here was chosen (facts, rules, scores; no user text)."""
