@@ -17,7 +17,7 @@ from bot.engine.knowledge import Entry, Source
 from bot.engine.normalize import fold
 
 # The codes, by the key used everywhere (datasets, JSON), with the words that name them once
-# folded. Longer names come first so that "code de procedure penale" is not read as "code penal".
+# folded. Matched as whole words: "penal" is not "penale", so "procédure pénale" is never the CP.
 CODES: Mapping[str, tuple[str, ...]] = {
     "CPP": ("code de procedure penale", "procedure penale", "cpp"),
     "CASF": ("code de l action sociale et des familles", "action sociale", "casf"),
@@ -25,6 +25,7 @@ CODES: Mapping[str, tuple[str, ...]] = {
     "CSP": ("code de la sante publique", "sante publique", "csp"),
     "CP": ("code penal", "penal", "cp"),
 }
+# In a reference, by substring: no code's full name is inside another's.
 _CODE_OF_REFERENCE = (
     ("code de procedure penale", "CPP"),
     ("code de l action sociale et des familles", "CASF"),
@@ -57,7 +58,7 @@ _ASKED = re.compile(
 # matches; any other word makes it a situation that names an article.
 _ONLY_ASKING = frozenset(
     """c ca sa ce cet cest est es quoi koi kwa que qu quel quelle dit dis disent dire veut signifie
-    en gros bref resume resumer resumé explique expliquer expliquez explication moi nous me il elle
+    en gros bref resume resumer explique expliquer expliquez explication moi nous me il elle
     le la l les du de des d un une art article articles code al alinea contenu texte sur stp svp
     prevoit prevoient parle concerne kesako keske ya y a t on sait aide sens""".split()
 )
