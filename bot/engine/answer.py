@@ -104,6 +104,20 @@ def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
     return [entry.title, *entry.questions, " ".join(entry.tags), " ".join(articles)]
 
 
+def _card_answer(answer: Answer, card: ArticleCard, decision: str | None, limit: int) -> Answer:
+    """An article asked by its number: its card, and the entries that rest on it to pick from."""
+    return replace(
+        answer,
+        status=ARTICLE,
+        entry_id=None,
+        decision=decision,
+        sources=tuple(a.source for a in card.articles),
+        candidates=tuple(Candidate(eid, title, 0.0) for eid, title in card.entries()[:limit]),
+        trace=(*answer.trace, f"Article demandé par son numéro : {card.asked}"),
+        article=card,
+    )
+
+
 def is_practical(outcome: RuleOutcome) -> bool:
     """A practical question (opening hours, a form, the software) that no decision rule is about.
 
@@ -209,18 +223,7 @@ class Engine:
         card = self.articles.card_for(question, entry, decided)
         if card is None:
             return answer
-        # An article asked by its number: its card, and the entries that rest on it to pick from.
-        listed = card.entries()[: self.settings.max_candidates + 2]
-        return replace(
-            answer,
-            status=ARTICLE,
-            entry_id=None,
-            decision=outcome.decision,
-            sources=tuple(a.source for a in card.articles),
-            candidates=tuple(Candidate(eid, title, 0.0) for eid, title in listed),
-            trace=(*answer.trace, f"Article demandé par son numéro : {card.asked}"),
-            article=card,
-        )
+        return _card_answer(answer, card, outcome.decision, self.settings.max_candidates + 2)
 
     def rank(self, tokens: Sequence[str], outcome: RuleOutcome, limit: int) -> list[Scored]:
         return self.matcher.rank(
