@@ -229,6 +229,7 @@ def cmd_kb_personal(args: argparse.Namespace) -> int:
     for name in names:
         cases = load_cases(DATA_DIR / f"guided_{name}.toml")
         print(report(evaluate(engine, renderer, cases), name, show=args.show))
+    return 0
 
 
 def cmd_kb_articles(args: argparse.Namespace) -> int:
