@@ -10,6 +10,7 @@ from typing import Any
 from bot.cli_kb import (
     cmd_ask,
     cmd_bench,
+    cmd_kb_articles,
     cmd_kb_calibrate,
     cmd_kb_check,
     cmd_kb_eval,
@@ -132,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--show", action="store_true", help="lister les cas manqués (dev seulement)"
     )
     guided.set_defaults(func=cmd_kb_guided)
+
+    articles = kb_sub.add_parser(
+        "articles",
+        parents=[common],
+        help="un article par son numéro (sa carte) et les petits mots (la réponse courte)",
+    )
+    articles.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    articles.add_argument(
+        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
+    )
+    articles.set_defaults(func=cmd_kb_articles)
 
     cal = kb_sub.add_parser(
         "calibrate", parents=[common], help="ajuster le modèle de confiance sur le jeu de dev"

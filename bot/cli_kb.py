@@ -13,6 +13,7 @@ from bot.engine.answer import Answer, Engine, NoScanner
 from bot.engine.loading import load_knowledge
 from bot.engine.reload import failing_rule_cases
 from bot.engine.render import Renderer, Reply
+from bot.engine.render_article import article_json
 from bot.tools.evaluation import DATA_DIR
 
 
@@ -32,6 +33,7 @@ def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:
         ],
         "question": answer.question,
         "choices": [{"label": c.label, "entry_id": c.entry_id} for c in answer.choices],
+        **article_json(answer),
         "text": reply.text,
         "html": reply.html,
     }
@@ -261,6 +263,21 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
         missing, complete = load_guided(DATA_DIR / f"guided_{name}.toml")
         verdicts = evaluate_missing(engine, missing)
         print(report(verdicts, evaluate_complete(engine, complete), name, show=args.show))
+    return 0
+
+
+def cmd_kb_articles(args: argparse.Namespace) -> int:
+    from bot.tools.articles_eval import evaluate, load_cases, report
+
+    if args.show and args.set != "dev":
+        # The held-out set is read for its figures only; its questions never guide a change.
+        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+        return 2
+    config = _config(args)
+    engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
+    for name in ["dev", "heldout"] if args.set == "all" else [args.set]:
+        articles, talk = load_cases(DATA_DIR / f"guided_{name}.toml")
+        print(report(name, *evaluate(engine, articles, talk), show=args.show))
     return 0
 
 

@@ -92,7 +92,7 @@ def test_je_ne_sais_pas_offers_the_closest_topics_by_number(plain_engine: Engine
 
 
 def test_off_topic_is_still_declined_with_nothing_to_pick(plain_engine: Engine):
-    a = plain_engine.answer("bonjour")
+    a = plain_engine.answer("a quelle heure ferme la cantine ?")
     assert a.status == NO_MATCH and not a.choices
 
 

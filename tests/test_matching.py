@@ -80,7 +80,6 @@ def test_reference_question(plain_engine: Engine):
         "comment calculer le RSA ?",
         "",
         "???",
-        "bonjour",
     ],
 )
 def test_off_topic_is_declined(plain_engine: Engine, question: str):

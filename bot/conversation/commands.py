@@ -17,7 +17,7 @@ class Command:
     argument: str = ""
 
 
-KNOWN = ("aide", "sources", "pourquoi", "plus", "consigne", "consignes", "kb", "stats")
+KNOWN = ("aide", "sources", "article", "pourquoi", "plus", "consigne", "consignes", "kb", "stats")
 
 
 def parse_command(text: str) -> Command | None:

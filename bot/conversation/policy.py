@@ -26,7 +26,7 @@ from bot.conversation.records import GuidanceRow
 from bot.conversation.rights import Caller
 from bot.conversation.state import ConversationState, LastAnswer, Pending, PendingKey
 from bot.conversation.texts import RATE_LIMITED, UNDECRYPTABLE, text_reply
-from bot.engine.answer import ANSWERED, NO_MATCH, Answer, Engine
+from bot.engine.answer import ANSWERED, NO_MATCH, SMALLTALK, Answer, Engine
 from bot.engine.render import Renderer, Reply
 
 FEEDBACK = {"👍": True, "👎": False}
@@ -162,6 +162,8 @@ def _plain_command(
 ) -> Reply:
     if command.name == "sources":
         return renderer.render_sources(command.argument)
+    if command.name == "article":
+        return renderer.render_article(command.argument)
     if command.name == "pourquoi":
         return renderer.render_trace(state.last_trace.get(where))
     if command.name == "plus":
@@ -178,8 +180,12 @@ def _on_question(
     ctx: Context,
     state: ConversationState,
 ) -> Decision:
-    analysis = ctx.engine.analyse(question)
-    answer = ctx.engine.respond(analysis)
+    analysis, answer = ctx.engine.consider(question)
+    if answer.status == SMALLTALK:
+        # Not a question: nothing counted, and the pending choice and `!pourquoi` stay as they were.
+        return Decision(
+            to=to, reply=ctx.renderer.render(answer), log=f"small talk kind={answer.smalltalk}"
+        )
     # The answer opens a thread under the question in a group: later turns live there.
     reply_root = incoming.root or (None if incoming.direct else incoming.event_id)
     thread = reply_root if (reply_root or not incoming.direct) else None

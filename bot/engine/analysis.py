@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine.articles import ArticleCard
 from bot.engine.knowledge import Source
 from bot.engine.matcher import Scored
 
 ANSWERED = "answered"
 CLARIFY = "clarify"
 NO_MATCH = "no_match"
+ARTICLE = "article"  # the card of an article asked by its number (bot/engine/articles.py)
+SMALLTALK = "smalltalk"  # a greeting, a thank-you, a goodbye (bot/engine/smalltalk.py)
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,5 @@ class Answer:
     # asked and its numbered choices.
     question: str = ""
     choices: tuple[Choice, ...] = ()
+    article: ArticleCard | None = None
+    smalltalk: str | None = None  # its kind: greeting, thanks, goodbye, about

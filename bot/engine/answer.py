@@ -2,33 +2,47 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from bot.engine.analysis import (
     ANSWERED,
+    ARTICLE,
     CLARIFY,
     NO_MATCH,
+    SMALLTALK,
     Analysis,
     Answer,
     Candidate,
 )
+from bot.engine.articles import ArticleIndex
 from bot.engine.clarify import RELEVANT_TOP, ask_answer, find_ask
 from bot.engine.knowledge import Entry, KnowledgeBase
 from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
+from bot.engine.priors import PRACTICAL, fact_prior, fact_profiles, fact_weights, is_practical
 from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
-from bot.engine.safety_net import with_emergency
+from bot.engine.safety_net import danger_entries, with_emergency
+from bot.engine.smalltalk import SmallTalkMatcher
+from bot.engine.special import NOTHING, smalltalk_answer, with_card
+from bot.engine.tracing import decision_trace
 
-# The rules.toml fact that marks a request for practical information, which the FAQ never holds.
-PRACTICAL = "question.pratique"
+__all__ = [
+    "ANSWERED",
+    "ARTICLE",
+    "CLARIFY",
+    "NO_MATCH",
+    "PRACTICAL",
+    "SMALLTALK",
+    "Answer",
+    "Candidate",
+    "is_practical",
+]
 
 
 class PersonalDataScanner(Protocol):
@@ -95,60 +109,6 @@ def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
     return [entry.title, *entry.questions, " ".join(entry.tags), " ".join(articles)]
 
 
-def is_practical(outcome: RuleOutcome) -> bool:
-    """A practical question (opening hours, a form, the software) that no decision rule is about.
-
-    A fired rule means the question is about a situation of the base: "ils veulent son adresse,
-    on l'a dans le logiciel" is a requisition, not a question about the software.
-    """
-    return PRACTICAL in outcome.facts and not outcome.fired
-
-
-def _fact_profiles(
-    kb: KnowledgeBase, rules: RuleEngine, analysed: dict[str, list[tuple[list[str], list[str]]]]
-) -> dict[str, dict[str, float]]:
-    """For each entry, the share of its phrasings in which each fact a rule decides on is seen.
-
-    Facts no rule uses (those that only read a clarification's answer) stay out of the ranking.
-    """
-    used = {f for r in kb.rules for group in r.when for f in group}
-    used |= {f for r in kb.rules for f in r.unless}
-    profiles: dict[str, dict[str, float]] = {}
-    for eid, entry in kb.entries.items():
-        questions = analysed[eid][1 : 1 + len(entry.questions)]
-        seen = Counter(
-            f for tokens, literal in questions for f in rules.facts(tokens, literal) if f in used
-        )
-        profiles[eid] = {f: n / len(questions) for f, n in seen.items()} if questions else {}
-    return profiles
-
-
-def fact_prior(
-    outcome: RuleOutcome,
-    fact_weights: Mapping[str, float],
-    profiles: Mapping[str, Mapping[str, float]],
-) -> Callable[[str], float]:
-    """What the facts alone say about an entry, in [0, 1].
-
-    Half comes from the fired rules (the entries they name), half from how often the facts
-    seen in the question also appear in the entry's phrasings. Facts group words the
-    thesaurus keeps apart: « sœur », « bailleur » and « employeur » are all a third party.
-    Computed only for the entries the matcher asks about: a large base stays fast.
-    """
-    named = frozenset(outcome.entries)
-    weights = {f: fact_weights.get(f, 0.0) for f in outcome.facts - {PRACTICAL}}
-    total = sum(weights.values())
-
-    def of(entry_id: str) -> float:
-        value = 0.5 if entry_id in named else 0.0
-        if total:
-            profile = profiles.get(entry_id, {})
-            value += 0.5 * sum(w * profile.get(f, 0.0) for f, w in weights.items()) / total
-        return value
-
-    return of
-
-
 class Engine:
     """Holds the loaded knowledge base and its indexes; `answer` has no side effect."""
 
@@ -182,21 +142,13 @@ class Engine:
             [self.normalizer.tokens(q) for q in kb.off_topic],
         )
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
-        self.danger_entries = frozenset(
-            e
-            for r in kb.rules
-            if r.always_answer and r.decision in ("signaler", "agir immédiatement")
-            for e in r.entries
-        )
-        # The entries whose answer carries the emergency line.
+        # The entries whose answer carries the emergency line: the danger rules' entries.
+        self.danger_entries = danger_entries(kb)
         self.emergency_entries = self.danger_entries
-        self.fact_profiles = _fact_profiles(kb, self.rules, analysed)
-        spread: Counter[str] = Counter()
-        for profile in self.fact_profiles.values():
-            spread.update(profile)
-        n = len(kb.entries)
-        # A fact seen in every entry's phrasings says nothing; a rare one says much.
-        self.fact_weights = {f: math.log((n + 1) / (k + 0.5)) for f, k in spread.items()}
+        self.fact_profiles = fact_profiles(kb, self.rules, analysed)
+        self.fact_weights = fact_weights(self.fact_profiles, len(kb.entries))
+        self.articles = ArticleIndex(kb.sources, kb.entries)
+        self.smalltalk = SmallTalkMatcher(kb.smalltalk)
 
     @classmethod
     def load(
@@ -219,7 +171,22 @@ class Engine:
         return self.rules.evaluate(*self.normalizer.analyse(question))
 
     def answer(self, question: str) -> Answer:
-        return self.respond(self.analyse(question))
+        return self.consider(question)[1]
+
+    def consider(self, question: str) -> tuple[Analysis, Answer]:
+        """The answer, and what a pending choice keeps of the question (never its text).
+
+        Small talk comes first: a greeting is not a question. An article asked by its number
+        gets its card, unless the question is a situation its entry or a rule answers.
+        """
+        kind = self.smalltalk.kind(question)
+        if kind is not None:
+            return NOTHING, smalltalk_answer(kind)
+        analysis = self.analyse(question)
+        decision = self.rules.judge(analysis.facts).decision
+        limit = self.settings.max_candidates + 2
+        answer = self.respond(analysis)
+        return analysis, with_card(self.kb, self.articles, question, answer, decision, limit)
 
     def analyse(self, question: str) -> Analysis:
         """What the question says, as plain data (facts, scored entry ids): never its text."""
@@ -353,22 +320,13 @@ class Engine:
         decision = outcome.decision or (
             entry.decision if entry is not None and status == ANSWERED else None
         )
-        trace = list(outcome.trace())
-        if best is not None:
-            trace.append(
-                f"Meilleure fiche : « {best.entry_id} » (confiance {best.confidence:.2f} ; "
-                f"mots {best.dice:.2f}, couverture {best.coverage:.2f}, proximité {best.fuzzy:.2f})"
-            )
-        else:
-            trace.append("Aucune fiche ne partage de mot avec la question")
-        if rule_entry is not None and entry is not None and entry.id == rule_entry:
-            trace.append(f"Fiche donnée par la règle de danger : « {rule_entry} »")
-        if near_danger is not None:
-            trace.append(
-                f"Fiche de danger proche, donnée plutôt que « je ne sais pas » : « {near_danger} »"
-            )
-        if decided is not None:
-            trace.append(f"Fiche donnée par la règle qui décide : « {decided} »")
+        trace = decision_trace(
+            outcome,
+            best,
+            rule_entry if entry is not None and entry.id == rule_entry else None,
+            near_danger,
+            decided,
+        )
         question, choices = offered(
             self.kb, status, candidates, outcome, ranked, s.topic_floor, s.max_candidates
         )
@@ -382,7 +340,7 @@ class Engine:
             sources=sources,
             personal_data=personal,
             candidates=candidates,
-            trace=tuple(trace),
+            trace=trace,
             advice=with_emergency(
                 tuple(r.advice for r in outcome.fired if r.advice),
                 self.kb.emergency,

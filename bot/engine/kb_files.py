@@ -173,6 +173,14 @@ def _load_sources(root: Path, col: _Collector) -> dict[str, Source]:
                 path, _line_of(text, "url", line), f"source « {sid} » : l'url doit être en https"
             )
             url = None
+        summary = raw.get("summary", "")
+        if raw["kind"] == "code" and (not isinstance(summary, str) or not summary.strip()):
+            col.add(
+                path,
+                line,
+                f"source « {sid} » : un article de code demande un « summary » : ce qu'il dit, "
+                "en mots simples, en 1 à 3 phrases",
+            )
         date = raw.get("date")
         sources[sid] = Source(
             id=sid,
@@ -183,6 +191,7 @@ def _load_sources(root: Path, col: _Collector) -> dict[str, Source]:
             url=url,
             seed=raw.get("seed"),
             date=date if isinstance(date, dt.date) else None,
+            summary=str(summary),
         )
     return sources
 

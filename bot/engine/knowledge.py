@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine.normalize import SynonymGroup, fold
@@ -56,6 +56,8 @@ class Source:
     url: str | None = None
     seed: str | None = None
     date: dt.date | None = None
+    # What an article says, in plain words: required for every code article (`!article`).
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,19 @@ class Ask:
         return tuple(dict.fromkeys([*(c.entry for c in self.choices), self.other.entry]))
 
 
+SMALLTALK_KINDS = ("greeting", "thanks", "goodbye", "about")
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """Greetings, thanks, goodbyes and questions about the bot (smalltalk.toml): kind -> phrases."""
+
+    phrases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    replies: Mapping[str, str] = field(default_factory=dict)
+    filler: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     title: str
@@ -156,6 +171,7 @@ class KnowledgeBase:
     off_topic: tuple[str, ...] = ()
     # The emergency numbers (base.toml « urgence »), added to any answer that touches a danger.
     emergency: str = ""
+    smalltalk: SmallTalk = field(default_factory=SmallTalk)
     # The deciding facts Repère asks for (clarify.toml), highest priority first.
     asks: tuple[Ask, ...] = ()
 

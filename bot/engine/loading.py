@@ -20,6 +20,7 @@ from bot.engine.kb_files import (
 from bot.engine.kb_rules import (
     _load_rules,
 )
+from bot.engine.kb_smalltalk import _load_smalltalk
 from bot.engine.knowledge import (
     Entry,
     KnowledgeBase,
@@ -86,6 +87,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 )
     off_topic = _load_off_topic(root, col, phrasing_owner)
     facts, rules, rules_text = _load_rules(root, col)
+    smalltalk = _load_smalltalk(root, col)
     rules_path = root / "rules.toml"
     rule_ids = {r.id for r in rules}
     seen_rules: set[str] = set()
@@ -137,5 +139,6 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         directory=str(root),
         off_topic=off_topic,
         emergency=emergency,
+        smalltalk=smalltalk,
         asks=asks,
     )

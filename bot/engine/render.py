@@ -11,7 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from bot.engine.answer import ANSWERED, CLARIFY, Answer
+from bot.engine.answer import ANSWERED, ARTICLE, CLARIFY, SMALLTALK, Answer
+from bot.engine.articles import ArticleIndex
 from bot.engine.kb_entries import markdown_to_html
 from bot.engine.knowledge import ALLOWED_TAGS, Entry, KnowledgeBase, Source
 from bot.engine.layout import (
@@ -20,6 +21,7 @@ from bot.engine.layout import (
     markdown_to_text,
     split_body,
 )
+from bot.engine.render_article import article_context, smalltalk_context
 
 PERSONAL_DATA_LABELS = {
     "name": "nom",
@@ -181,6 +183,7 @@ class Renderer:
         self.more_html = {eid: _html(more_markdown(e)) for eid, e in entries}
         self.more_text = {eid: markdown_to_text(more_markdown(e)) for eid, e in entries}
         self.rules = {r.id: r for r in kb.rules}
+        self.articles = ArticleIndex(kb.sources, kb.entries)
 
     def _context(self, answer: Answer, guidance: Sequence[Guidance]) -> dict[str, object]:
         entry = self.kb.entries.get(answer.entry_id) if answer.entry_id else None
@@ -201,6 +204,12 @@ class Renderer:
         }
 
     def render(self, answer: Answer, guidance: Sequence[Guidance] = ()) -> Reply:
+        if answer.status == SMALLTALK:
+            return self._both("smalltalk", smalltalk_context(self.kb, answer.smalltalk or ""))
+        if answer.status == ARTICLE:
+            data = [PERSONAL_DATA_LABELS.get(k, k) for k in answer.personal_data]
+            ctx = article_context(self.kb, answer.article, "", self.articles, answer, tuple(data))
+            return self._both("article", ctx)
         name = {ANSWERED: "answer", CLARIFY: "clarify"}.get(answer.status, "no_match")
         return self._both(name, self._context(answer, guidance))
 
@@ -220,6 +229,11 @@ class Renderer:
             "checked": self.kb.checked,
         }
         return self._both("sources", ctx)
+
+    def render_article(self, argument: str) -> Reply:
+        """`!article 226-13`: the card; unknown: the closest known; empty: how to use it."""
+        card = self.articles.lookup(argument) if argument.strip() else None
+        return self._both("article", article_context(self.kb, card, argument, self.articles))
 
     def render_more(self, entry_id: str | None, rules: Sequence[str] = ()) -> Reply:
         """`!plus`: the rest of the last answer (every key point and step, related entries, the

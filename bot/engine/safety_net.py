@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from bot.engine.kb_files import EMERGENCY_NUMBERS
+from bot.engine.knowledge import KnowledgeBase
 
 # A concrete harm told in the question (rules.toml), with or without a victim named.
 HARM_FACTS = frozenset({"signal.mal"})
@@ -40,3 +41,13 @@ def with_emergency(
     if not emergency or not touched or has_numbers(advice):
         return advice
     return (*advice, emergency)
+
+
+def danger_entries(kb: KnowledgeBase) -> frozenset[str]:
+    """The entries of the danger rules (those that always answer, to report or to act now)."""
+    return frozenset(
+        e
+        for r in kb.rules
+        if r.always_answer and r.decision in ("signaler", "agir immédiatement")
+        for e in r.entries
+    )

@@ -1,0 +1,69 @@
+"""Small talk: is a message only a greeting, a thank-you, a goodbye or a question about the bot? (pure)
+
+Only when the message holds nothing else: every word must belong to one of the phrases of
+`smalltalk.toml` or to its filler words. "bonjour, la police me demande l'adresse" keeps words
+that are neither, so it is a question and goes to the matcher.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.engine.knowledge import SMALLTALK_KINDS, SmallTalk
+from bot.engine.normalize import fold
+
+# When a message mixes kinds, the one that says most wins: "bonjour, tu sers à quoi ?" is about
+# the bot, "merci, bonne soirée" is a thank-you.
+_PRECEDENCE = ("about", "thanks", "goodbye", "greeting")
+_REPEATS = re.compile(r"(\w)\1+")
+# A longer message is a question, whatever its words (a thank-you with a new question in it).
+MAX_WORDS = 20
+# A word of five letters or more may carry one typo ("mrci" is too short to guess, "bonjor" is not).
+_TYPO_FROM = 5
+
+
+def _same(word: str, expected: str) -> bool:
+    if word == expected:
+        return True
+    return len(expected) >= _TYPO_FROM and Levenshtein.distance(word, expected, score_cutoff=1) <= 1
+
+
+# Words, and emoji as words of their own ("🙏" thanks, "👋" greets); skin tones and variation
+# selectors dropped, so "👍🏽" is "👍".
+_WORD = re.compile(r"[a-z0-9]+|[\U0001F300-\U0001F3FA\U0001F400-\U0001FAFF\u2600-\u27BF]")
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Folded words and emoji, punctuation dropped, repeated letters collapsed ("merciii")."""
+    folded = fold(text).replace("+", " plus ")
+    return tuple(_REPEATS.sub(r"\1", w) for w in _WORD.findall(folded))
+
+
+class SmallTalkMatcher:
+    """The phrases as word sequences, longest first, so "a plus tard" wins over "a plus"."""
+
+    def __init__(self, data: SmallTalk) -> None:
+        pieces = [(words(p), kind) for kind in SMALLTALK_KINDS for p in data.phrases.get(kind, ())]
+        pieces += [(words(f), "") for f in data.filler]
+        self.pieces = sorted(((seq, kind) for seq, kind in pieces if seq), key=lambda p: -len(p[0]))
+
+    def kind(self, text: str) -> str | None:
+        """The kind of small talk, or None when the message holds anything else."""
+        tokens = words(text)
+        if not tokens or len(tokens) > MAX_WORDS:
+            return None
+        seen: set[str] = set()
+        i = 0
+        while i < len(tokens):
+            for seq, kind in self.pieces:
+                window = tokens[i : i + len(seq)]
+                if len(window) == len(seq) and all(map(_same, window, seq)):
+                    if kind:
+                        seen.add(kind)
+                    i += len(seq)
+                    break
+            else:
+                return None
+        return next((k for k in _PRECEDENCE if k in seen), None)

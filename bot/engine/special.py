@@ -1,0 +1,60 @@
+"""Answers that are not an entry: an article's card, asked by its number, and small talk (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.engine.analysis import (
+    ANSWERED,
+    ARTICLE,
+    NO_MATCH,
+    SMALLTALK,
+    Analysis,
+    Answer,
+    Candidate,
+    Choice,
+)
+from bot.engine.articles import ArticleCard, ArticleIndex
+from bot.engine.knowledge import KnowledgeBase
+
+# Small talk says nothing about a situation: a pending choice keeps nothing of it.
+NOTHING = Analysis(frozenset(), (), ())
+# The question above an article card's entries, when they are picked by number.
+PICK_ENTRY = "Quelle fiche voulez-vous lire ?"
+
+
+def smalltalk_answer(kind: str) -> Answer:
+    return Answer(SMALLTALK, None, 0.0, False, None, (), (), (), (), (), smalltalk=kind)
+
+
+def card_answer(answer: Answer, card: ArticleCard, decision: str | None, limit: int) -> Answer:
+    """An article asked by its number: its card, and the entries that rest on it to pick from
+    (numbered like a clarification's choices)."""
+    entries = card.entries()[:limit]
+    return replace(
+        answer,
+        status=ARTICLE,
+        entry_id=None,
+        decision=decision,
+        sources=tuple(a.source for a in card.articles),
+        candidates=tuple(Candidate(eid, title, 0.0) for eid, title in entries),
+        question=PICK_ENTRY if entries else "",
+        choices=tuple(Choice(title, eid) for eid, title in entries),
+        trace=(*answer.trace, f"Article demandé par son numéro : {card.asked}"),
+        article=card,
+    )
+
+
+def with_card(
+    kb: KnowledgeBase,
+    articles: ArticleIndex,
+    question: str,
+    answer: Answer,
+    decision: str | None,
+    limit: int,
+) -> Answer:
+    """The answer, or the card of the article the question asks about by its number: a question
+    that is a situation its entry (citing the article) or a deciding rule answers keeps it."""
+    entry = kb.entries.get(answer.entry_id or "") if answer.status == ANSWERED else None
+    card = articles.card_for(question, entry, decision is not None and answer.status != NO_MATCH)
+    return answer if card is None else card_answer(answer, card, decision, limit)
