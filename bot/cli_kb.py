@@ -202,6 +202,15 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 DEV_SAFETY_SETS = ("dev", "dev2")
 
 
+def _show_refused(args: argparse.Namespace, dev_sets: tuple[str, ...]) -> bool:
+    """`--show` lists failed cases, so only on a dev set: a held-out set is read for its figures
+    only, and its questions never guide a change."""
+    if args.show and args.set not in dev_sets:
+        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_kb_safety(args: argparse.Namespace) -> int:
     from bot.engine.render import Renderer
     from bot.tools.safety_eval import evaluate, load_cases, report
@@ -209,9 +218,7 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
     renderer = Renderer(engine.kb)
-    if args.show and args.set not in DEV_SAFETY_SETS:
-        # The held-out set is read for its figures only; its questions never guide a change.
-        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+    if _show_refused(args, DEV_SAFETY_SETS):
         return 2
     names = [*DEV_SAFETY_SETS, "heldout"] if args.set == "all" else [args.set]
     for name in names:
@@ -223,9 +230,7 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
 def cmd_kb_personal(args: argparse.Namespace) -> int:
     from bot.tools.personal_eval import evaluate, load_cases, report
 
-    if args.show and args.set != "dev":
-        # The held-out set is read for its figures only; its questions are never printed.
-        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+    if _show_refused(args, ("dev",)):
         return 2
     config = _config(args)
     # The real scanner: what is measured is how the masked question is matched.
@@ -254,9 +259,7 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
 
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
-    if args.show and args.set != "dev":
-        # The held-out set is read for its figures only; its questions never guide a change.
-        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+    if _show_refused(args, ("dev",)):
         return 2
     names = ["dev", "heldout"] if args.set == "all" else [args.set]
     for name in names:
@@ -269,9 +272,7 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
 def cmd_kb_articles(args: argparse.Namespace) -> int:
     from bot.tools.articles_eval import evaluate, load_cases, report
 
-    if args.show and args.set != "dev":
-        # The held-out set is read for its figures only; its questions never guide a change.
-        print("--show n'est possible que sur le jeu de dev.", file=sys.stderr)
+    if _show_refused(args, ("dev",)):
         return 2
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)

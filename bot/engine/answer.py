@@ -142,9 +142,8 @@ class Engine:
             [self.normalizer.tokens(q) for q in kb.off_topic],
         )
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
-        # The entries whose answer carries the emergency line: the danger rules' entries.
+        # The danger rules' entries: their answers carry the emergency line.
         self.danger_entries = danger_entries(kb)
-        self.emergency_entries = self.danger_entries
         self.fact_profiles = fact_profiles(kb, self.rules, analysed)
         self.fact_weights = fact_weights(self.fact_profiles, len(kb.entries))
         self.articles = ArticleIndex(kb.sources, kb.entries)
@@ -209,7 +208,7 @@ class Engine:
         """The original question answered with the facts a clarification added, through the
         same rules; `entry_id` is the entry the chosen answer leads to, when it names one."""
         outcome = self.rules.judge(analysis.facts | frozenset(added_facts))
-        return resolved_answer(self.kb, analysis, outcome, entry_id, self.emergency_entries)
+        return resolved_answer(self.kb, analysis, outcome, entry_id, self.danger_entries)
 
     def answer_entry(self, entry_id: str) -> Answer:
         """An entry's answer on its own, as if picked with nothing else known."""
@@ -234,7 +233,7 @@ class Engine:
         ask = find_ask(self.kb.asks, outcome, ranked, s.ask_sure)
         if ask is not None:
             return ask_answer(
-                self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.emergency_entries
+                self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.danger_entries
             )
         ranked = ranked[: s.max_candidates + 1]
         status = NO_MATCH
@@ -350,7 +349,7 @@ class Engine:
                     *(c.entry_id for c in candidates),
                     *(c.entry_id for c in choices),
                 ],
-                self.emergency_entries,
+                self.danger_entries,
             ),
             question=question,
             choices=choices,

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.engine.kb_files import _Collector, _line_of, _parse_toml, _read, _str_list
+from bot.engine.kb_files import _Collector, _line_of, _read_optional, _str_list
 from bot.engine.knowledge import _ID, Ask, AskCase, AskChoice
 
 MIN_CHOICES = 2
@@ -23,12 +23,10 @@ def _load_asks(
     root: Path, col: _Collector, facts: Mapping[str, object], entries: Collection[str]
 ) -> tuple[Ask, ...]:
     path = root / FILE
-    if not path.exists():
+    read = _read_optional(path, col)
+    if read is None:
         return ()
-    text = _read(path, col)
-    if text is None:
-        return ()
-    data = _parse_toml(path, text, col)
+    text, data = read
     raw_asks = data.get("ask", [])
     if not isinstance(raw_asks, list):
         col.add(path, 1, "« ask » doit être une liste de sections [[ask]]")

@@ -60,6 +60,17 @@ def _parse_toml(path: Path, text: str, col: _Collector, line_offset: int = 0) ->
         return {}
 
 
+def _read_optional(path: Path, col: _Collector) -> tuple[str, dict[str, Any]] | None:
+    """An optional TOML file of the base: its text (for line numbers) and its data, or None when
+    it is absent or unreadable (then the problem is already recorded)."""
+    if not path.exists():
+        return None
+    text = _read(path, col)
+    if text is None:
+        return None
+    return text, _parse_toml(path, text, col)
+
+
 def _read(path: Path, col: _Collector) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -117,12 +128,10 @@ def _load_off_topic(
 ) -> tuple[str, ...]:
     """The optional bank of off-topic questions; none may also be a phrasing of an entry."""
     path = root / OFF_TOPIC_FILE
-    if not path.exists():
+    read = _read_optional(path, col)
+    if read is None:
         return ()
-    text = _read(path, col)
-    if text is None:
-        return ()
-    data = _parse_toml(path, text, col)
+    text, data = read
     questions = _str_list(data.get("questions", []))
     if questions is None:
         col.add(path, _key_line(text, "questions"), "« questions » doit être une liste de textes")

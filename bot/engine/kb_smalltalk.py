@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.engine.kb_files import _Collector, _key_line, _line_of, _parse_toml, _read, _str_list
+from bot.engine.kb_files import _Collector, _key_line, _line_of, _read_optional, _str_list
 from bot.engine.knowledge import SMALLTALK_KINDS, SmallTalk
 from bot.engine.smalltalk import SmallTalkMatcher, words
 
@@ -16,12 +16,10 @@ NONE = "none"
 def _load_smalltalk(root: Path, col: _Collector) -> SmallTalk:
     """The optional small-talk file; its cases must hold, or the base is refused."""
     path = root / SMALLTALK_FILE
-    if not path.exists():
+    read = _read_optional(path, col)
+    if read is None:
         return SmallTalk()
-    text = _read(path, col)
-    if text is None:
-        return SmallTalk()
-    data = _parse_toml(path, text, col)
+    text, data = read
     phrases: dict[str, tuple[str, ...]] = {}
     replies: dict[str, str] = {}
     owner: dict[tuple[str, ...], str] = {}
