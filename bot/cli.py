@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="décisions à risque et danger : police, maire, élus, danger au quotidien",
     )
-    safety.add_argument("--set", choices=["dev", "dev2", "heldout", "all"], default="dev")
+    safety.add_argument("--set", choices=["dev", "dev2", "dev3", "heldout", "all"], default="dev")
     safety.add_argument(
         "--show", action="store_true", help="lister les cas manqués (dev seulement)"
     )

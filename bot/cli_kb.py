@@ -197,9 +197,10 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-# Sets that may be read case by case: dev (writer D) and dev2 (writer E, held out until 2026-12-02,
-# when writer F's set replaced it; see docs/legal-changes.md).
-DEV_SAFETY_SETS = ("dev", "dev2")
+# Sets that may be read case by case: dev (writer D), dev2 (writer E, held out until the morning of
+# 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it); see
+# docs/legal-changes.md.
+DEV_SAFETY_SETS = ("dev", "dev2", "dev3")
 
 
 def _show_refused(args: argparse.Namespace, dev_sets: tuple[str, ...]) -> bool:
