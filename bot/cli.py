@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.cli_kb import (
+    GUIDED_SETS,
+    SAFETY_SETS,
     cmd_ask,
     cmd_bench,
     cmd_kb_articles,
@@ -47,6 +49,13 @@ def _common_options(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument("--config", default=default, help="fichier de configuration TOML")
     parser.add_argument(
         "--knowledge", default=default, help="dossier de la base (par défaut : knowledge/)"
+    )
+
+
+def _set_and_show(parser: argparse.ArgumentParser, sets: tuple[str, ...]) -> None:
+    parser.add_argument("--set", choices=[*sets, "all"], default="dev")
+    parser.add_argument(
+        "--show", action="store_true", help="lister les cas manqués (jeux de dev seulement)"
     )
 
 
@@ -94,10 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="décisions à risque et danger : police, maire, élus, danger au quotidien",
     )
-    safety.add_argument("--set", choices=["dev", "dev2", "dev3", "heldout", "all"], default="dev")
-    safety.add_argument(
-        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
-    )
+    _set_and_show(safety, SAFETY_SETS)
     safety.set_defaults(func=cmd_kb_safety)
 
     personal = kb_sub.add_parser(
@@ -105,10 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="questions avec des données personnelles : même fiche que sans, rien de répété",
     )
-    personal.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
-    personal.add_argument(
-        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
-    )
+    _set_and_show(personal, GUIDED_SETS)
     personal.set_defaults(func=cmd_kb_personal)
 
     lengths = kb_sub.add_parser(
@@ -118,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lengths.add_argument(
         "--set",
-        choices=["fiches", "devset", "heldout", "guided_dev", "guided_heldout", "all"],
+        choices=["fiches", "devset", "heldout", *(f"guided_{s}" for s in GUIDED_SETS), "all"],
         default="all",
     )
     lengths.set_defaults(func=cmd_kb_lengths)
@@ -128,10 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="décision guidée : le fait décisif demandé, puis la réponse à la question d'origine",
     )
-    guided.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
-    guided.add_argument(
-        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
-    )
+    _set_and_show(guided, GUIDED_SETS)
     guided.set_defaults(func=cmd_kb_guided)
 
     articles = kb_sub.add_parser(
@@ -139,10 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="un article par son numéro (sa carte) et les petits mots (la réponse courte)",
     )
-    articles.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
-    articles.add_argument(
-        "--show", action="store_true", help="lister les cas manqués (dev seulement)"
-    )
+    _set_and_show(articles, GUIDED_SETS)
     articles.set_defaults(func=cmd_kb_articles)
 
     cal = kb_sub.add_parser(

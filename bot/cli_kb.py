@@ -201,6 +201,11 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it); see
 # docs/legal-changes.md.
 DEV_SAFETY_SETS = ("dev", "dev2", "dev3")
+SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
+# The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
+# session of 2026-12-02, when writer J's set replaced it), heldout (writer J).
+DEV_GUIDED_SETS = ("dev", "dev2")
+GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
 
 
 def _show_refused(args: argparse.Namespace, dev_sets: tuple[str, ...]) -> bool:
@@ -221,7 +226,7 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
     renderer = Renderer(engine.kb)
     if _show_refused(args, DEV_SAFETY_SETS):
         return 2
-    names = [*DEV_SAFETY_SETS, "heldout"] if args.set == "all" else [args.set]
+    names = list(SAFETY_SETS) if args.set == "all" else [args.set]
     for name in names:
         cases = load_cases(DATA_DIR / f"safety_{name}.toml")
         print(report(evaluate(engine, renderer, cases), name, show=args.show))
@@ -231,13 +236,13 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
 def cmd_kb_personal(args: argparse.Namespace) -> int:
     from bot.tools.personal_eval import evaluate, load_cases, report
 
-    if _show_refused(args, ("dev",)):
+    if _show_refused(args, DEV_GUIDED_SETS):
         return 2
     config = _config(args)
     # The real scanner: what is measured is how the masked question is matched.
     engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
     renderer = Renderer(engine.kb)
-    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    names = list(GUIDED_SETS) if args.set == "all" else [args.set]
     for name in names:
         cases = load_cases(DATA_DIR / f"guided_{name}.toml")
         print(report(evaluate(engine, renderer, cases), name, show=args.show))
@@ -260,9 +265,9 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
 
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
-    if _show_refused(args, ("dev",)):
+    if _show_refused(args, DEV_GUIDED_SETS):
         return 2
-    names = ["dev", "heldout"] if args.set == "all" else [args.set]
+    names = list(GUIDED_SETS) if args.set == "all" else [args.set]
     for name in names:
         missing, complete = load_guided(DATA_DIR / f"guided_{name}.toml")
         verdicts = evaluate_missing(engine, missing)
@@ -273,11 +278,11 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
 def cmd_kb_articles(args: argparse.Namespace) -> int:
     from bot.tools.articles_eval import evaluate, load_cases, report
 
-    if _show_refused(args, ("dev",)):
+    if _show_refused(args, DEV_GUIDED_SETS):
         return 2
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
-    for name in ["dev", "heldout"] if args.set == "all" else [args.set]:
+    for name in list(GUIDED_SETS) if args.set == "all" else [args.set]:
         articles, talk = load_cases(DATA_DIR / f"guided_{name}.toml")
         print(report(name, *evaluate(engine, articles, talk), show=args.show))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.answer import Engine
 from bot.tools.evaluation import DATA_DIR
 from bot.tools.guided_eval import (
@@ -14,14 +16,25 @@ from bot.tools.guided_eval import (
     load_guided,
 )
 
-# What the held-out set measured when last read, for its aggregates only (2026-12-02, read twice):
-# below the issue's target for the share asked (62 %, target 75 %); a floor against regressions,
-# not a goal.
-HELDOUT_ASKED = 28 / 45
-HELDOUT_WRONG = 2 / 45
-HELDOUT_DEAD_END = 2 / 45
-HELDOUT_REPLIES = 60 / 110
-HELDOUT_COMPLETE = 24 / 30
+# Floors at what each set measured when the guard was set, against regressions, not goals.
+# heldout: writer J's set, first read on 2026-12-02 (aggregates only, docs/matching.md); dev2: writer
+# H's set, held out until then. Both are below the issue's target for the share asked (75 %).
+FLOORS = {
+    "dev2": {
+        "asked": 28 / 45,
+        "wrong": 2 / 45,
+        "dead_end": 2 / 45,
+        "replies": 60 / 110,
+        "complete": 24 / 30,
+    },
+    "heldout": {
+        "asked": 35 / 50,
+        "wrong": 1 / 50,
+        "dead_end": 4 / 50,
+        "replies": 77 / 118,
+        "complete": 28 / 30,
+    },
+}
 
 
 def _figures(engine: Engine, name: str) -> tuple[float, float, float, float, float]:
@@ -49,11 +62,13 @@ def test_guided_decision_meets_the_targets_on_dev(plain_engine: Engine):
     assert complete >= 0.90
 
 
-def test_guided_decision_held_out_regression_guard(plain_engine: Engine):
-    """Floors at what the held-out set measured when read (aggregates only, never tuned on)."""
-    asked, wrong, dead_ends, replies, complete = _figures(plain_engine, "heldout")
-    assert asked >= HELDOUT_ASKED
-    assert wrong <= HELDOUT_WRONG
-    assert dead_ends <= HELDOUT_DEAD_END
-    assert replies >= HELDOUT_REPLIES
-    assert complete >= HELDOUT_COMPLETE
+@pytest.mark.parametrize("name", ["dev2", "heldout"])
+def test_guided_decision_regression_guard(plain_engine: Engine, name: str):
+    """Floors at what the set measured (held-out: aggregates only, never tuned on)."""
+    asked, wrong, dead_ends, replies, complete = _figures(plain_engine, name)
+    floor = FLOORS[name]
+    assert asked >= floor["asked"]
+    assert wrong <= floor["wrong"]
+    assert dead_ends <= floor["dead_end"]
+    assert replies >= floor["replies"]
+    assert complete >= floor["complete"]

@@ -14,11 +14,13 @@ from bot.tools.personal_eval import counts, evaluate, load_cases
 # data is ever echoed and the warning is always there; the floors hold the entry figures.
 FLOORS = {
     "dev": {"text": 22, "plain": 22, "same": 25},
-    "heldout": {"text": 21, "plain": 22, "same": 23},
+    "dev2": {"text": 21, "plain": 22, "same": 23},
+    # writer J's set, first read 2026-12-02
+    "heldout": {"text": 23, "plain": 22, "same": 24},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "heldout"])
 def test_personal_sets_hold_their_figures(engine: Engine, renderer: Renderer, name: str) -> None:
     cases = load_cases(DATA_DIR / f"guided_{name}.toml")
     assert len(cases) == 25
