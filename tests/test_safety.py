@@ -46,15 +46,15 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
 
 
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
-    """Writer F's set, never read case by case (docs/legal-changes.md lists each read of its
-    figures). None of its danger questions meets « je ne sais pas »; the numbers floor is the
-    last measured value (7 of 8 since the short first message: one immediate danger is answered
-    with the third-party entry, a ranking miss), below the issue's target of all."""
+    """Writer I's set, never read case by case (docs/legal-changes.md lists each read of its
+    figures). Floors at its second read (2026-12-02): decisions 111 of 118; danger entry 106 of
+    112 and two « je ne sais pas », numbers 47 of 48 — the last three below the issue's targets
+    (95 %, none, all), kept from falling while the gap is open."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
     assert decisions >= DECISION_TARGET
-    assert danger >= DANGER_TARGET
-    assert dead_ends == 0
-    assert numbers >= 0.875
+    assert danger >= 106 / 112
+    assert dead_ends <= 2
+    assert numbers >= 47 / 48
 
 
 def test_danger_in_everyday_words_is_answered_not_declined(plain_engine: Engine):

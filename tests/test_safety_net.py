@@ -51,3 +51,42 @@ def test_a_chosen_danger_entry_carries_the_numbers(plain_engine: Engine):
 def test_a_question_without_danger_gets_no_emergency_line(plain_engine: Engine):
     a = plain_engine.answer("le bailleur veut savoir si la famille est suivie chez nous")
     assert not has_numbers(a.advice)
+
+
+def test_a_danger_nobody_from_police_asks_about_is_not_escalated(plain_engine: Engine):
+    # Written for this test, not taken from a set: police words absent, a harm told.
+    for q in (
+        "les 3 petits sont seuls dans l'appartement depuis ce matin, la mere est partie a Lyon",
+        "une dame de 88 ans attachee a son lit dans la chambre, elle respire mal",
+        "le conjoint de mme a pris ses papiers et la menace de la tuer ce soir",
+    ):
+        a = plain_engine.answer(q)
+        assert not a.escalate, q
+        assert a.entry_id in plain_engine.danger_entries, q
+        assert has_numbers(a.advice), q
+
+
+def test_police_asking_about_a_danger_still_escalates(plain_engine: Engine):
+    for q in (
+        "un gendarme me demande si le pere frappe les enfants, je reponds ?",
+        "convoquee comme temoin dans l'enquete sur les coups recus par un eleve",
+    ):
+        assert plain_engine.answer(q).escalate, q
+
+
+def test_a_police_refusal_or_a_procuration_is_no_request(plain_engine: Engine):
+    for q in (
+        "le jeune de 15 ans dit que sa mere le frappe, il ne veut pas de la police",
+        "mme de 90 ans assise dans ses excrements, le neveu a procuration garde son argent",
+    ):
+        assert not plain_engine.answer(q).escalate, q
+
+
+def test_a_danger_beside_another_question_keeps_its_entry_offered(plain_engine: Engine):
+    a = plain_engine.answer(
+        "on garde combien de temps les ecrits du dossier social ? sinon la petite de 8 ans "
+        "que je suis me dit que son pere la frappe"
+    )
+    reached = {a.entry_id} | {c.entry_id for c in a.candidates}
+    assert reached & plain_engine.danger_entries
+    assert has_numbers(a.advice)

@@ -27,7 +27,13 @@ from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.priors import PRACTICAL, fact_prior, fact_profiles, fact_weights, is_practical
 from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
-from bot.engine.safety_net import danger_entries, with_emergency
+from bot.engine.safety_net import (
+    danger_entries,
+    near_danger_entry,
+    nobody_asks_but_danger,
+    ranked_with_danger,
+    with_emergency,
+)
 from bot.engine.smalltalk import SmallTalkMatcher
 from bot.engine.special import NOTHING, smalltalk_answer, with_card
 from bot.engine.tracing import decision_trace
@@ -249,8 +255,15 @@ class Engine:
             if close:
                 status = CLARIFY
         entry = self.kb.entries[best.entry_id] if best is not None and status != NO_MATCH else None
-        # A danger signal never meets « je ne sais pas »: the danger rule's entry answers.
-        rule_entry = outcome.answer_entry if status == NO_MATCH else None
+        # A danger signal never meets « je ne sais pas », nor a choice among entries that are not
+        # about it: the danger rule's entry answers.
+        undecided = status == NO_MATCH or (
+            status == CLARIFY
+            and outcome.answer_entry in self.danger_entries
+            and best is not None
+            and best.entry_id not in self.danger_entries
+        )
+        rule_entry = outcome.answer_entry if undecided else None
         if rule_entry is not None and rule_entry in self.kb.entries:
             status = ANSWERED
             entry = self.kb.entries[rule_entry]
@@ -261,19 +274,17 @@ class Engine:
         if decided is not None:
             status = ANSWERED
             entry = self.kb.entries[decided]
+        # A danger told while nobody from police or justice asks: the danger rule answers, not a
+        # police entry the words drifted to, and nothing escalates.
+        nobody_asks = nobody_asks_but_danger(outcome)
+        if nobody_asks and entry is not None and status == ANSWERED and entry.escalate:
+            danger_entry = self.kb.entries.get(outcome.answer_entry or "")
+            entry = danger_entry or entry
         near_danger = None
         if status == NO_MATCH:
-            near_danger = next(
-                (
-                    r.entry_id
-                    for r in ranked
-                    if r.entry_id in self.danger_entries and r.confidence >= s.danger_floor
-                ),
-                None,
-            )
+            near_danger = near_danger_entry(ranked, self.danger_entries, s.danger_floor)
             if near_danger is not None:
-                status = ANSWERED
-                entry = self.kb.entries[near_danger]
+                status, entry = ANSWERED, self.kb.entries[near_danger]
 
         candidates: tuple[Candidate, ...] = ()
         if status == CLARIFY:
@@ -293,9 +304,8 @@ class Engine:
                 Candidate(eid, self.kb.entries[eid].title, 0.0) for eid in named[: s.max_candidates]
             )
         else:
-            candidates = tuple(
-                Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
-                for r in ranked[: s.max_candidates]
+            candidates = ranked_with_danger(
+                self.kb, ranked, s.max_candidates, outcome, entry, self.danger_entries
             )
         source_ids: list[str] = []
         if status == ANSWERED and entry is not None:
@@ -305,15 +315,13 @@ class Engine:
                 source_ids.extend(self.kb.entries[c.entry_id].sources)
         source_ids.extend(outcome.source_ids)
         sources = tuple(self.kb.sources[sid] for sid in dict.fromkeys(source_ids))
-        escalate = (
-            outcome.escalate
-            or (entry is not None and status == ANSWERED and entry.escalate)
-            or (status == CLARIFY and any(self.kb.entries[c.entry_id].escalate for c in candidates))
-            or (
-                status == NO_MATCH
-                and best is not None
-                and best.confidence >= s.escalate_floor
-                and self.kb.entries[best.entry_id].escalate
+        # Escalation from a police or justice request (a rule), or from a police entry the
+        # words surely lead to; never from police words beside a danger nobody asks about.
+        escalate = outcome.escalate or (
+            not nobody_asks
+            and any(
+                self.kb.entries[eid].escalate
+                for eid in escalating_candidates(status, entry, candidates, best, s.escalate_floor)
             )
         )
         decision = outcome.decision or (
@@ -354,3 +362,21 @@ class Engine:
             question=question,
             choices=choices,
         )
+
+
+def escalating_candidates(
+    status: str,
+    entry: Entry | None,
+    candidates: Sequence[Candidate],
+    best: Scored | None,
+    floor: float,
+) -> tuple[str, ...]:
+    """The entries whose escalation the answer carries: the one answered, the ones a
+    clarification offers, or the best guess of a « je ne sais pas » close enough."""
+    if status == ANSWERED:
+        return (entry.id,) if entry is not None else ()
+    if status == CLARIFY:
+        return tuple(c.entry_id for c in candidates)
+    if status == NO_MATCH and best is not None and best.confidence >= floor:
+        return (best.entry_id,)
+    return ()

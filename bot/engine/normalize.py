@@ -74,6 +74,11 @@ _LONG_SUFFIXES = (
 )
 
 
+# Words whose stem would be another word's: « procuration » (a relative's bank mandate) would stem
+# to « procur », the stem of « procureur », and read as the justice asking.
+_UNSTEMMED = frozenset({"procuration", "procurations"})
+
+
 def light_stem(word: str) -> str:
     """Strip French plural, feminine and common verb endings, keeping at least four letters.
 
@@ -83,7 +88,7 @@ def light_stem(word: str) -> str:
     Snowball also conflates domain words ("donnerais" -> "don"), and simplemma turns "Puis-je"
     into "puis-moi".
     """
-    if len(word) <= 4 or not word.isalpha():
+    if len(word) <= 4 or not word.isalpha() or word in _UNSTEMMED:
         return word
     if word[-1] in "sx":
         word = word[:-1]

@@ -7,16 +7,47 @@ ranking that offered the entry): the reply must still say what to do if the dang
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
+from bot.engine.analysis import Candidate
 from bot.engine.kb_files import EMERGENCY_NUMBERS
-from bot.engine.knowledge import KnowledgeBase
+from bot.engine.knowledge import Entry, KnowledgeBase
+from bot.engine.matcher import Scored
+from bot.engine.rules import RuleOutcome
 
 # A concrete harm told in the question (rules.toml), with or without a victim named.
 HARM_FACTS = frozenset({"signal.mal"})
 # A danger or an emergency in general words counts with a victim named: the facts of the danger rules.
 DANGER_FACTS = frozenset({"signal.danger", "signal.urgence"})
 VICTIM_FACTS = frozenset({"signal.mineur", "signal.vulnerable", "signal.conjugal"})
+
+
+# Police or justice in the question (rules.toml): then the requisition route governs, unless the
+# police are named only to be refused (« il ne veut pas de la police ») or called by the worker.
+POLICE_FACTS = frozenset(
+    {
+        "demandeur.police",
+        "demandeur.justice",
+        "demande.requisition",
+        # a summons, to testify or to be heard, comes from police or justice
+        "demande.temoignage",
+        "demande.audition_libre",
+    }
+)
+NOT_ASKING = frozenset({"police.refus", "initiative.police"})
+
+
+def nobody_asks_but_danger(outcome: RuleOutcome) -> bool:
+    """A danger rule answers and no police or justice word is in the question.
+
+    Then a police entry among the matches is the words drifting (« le 115 », « une note pour la
+    commission »), not a requisition: the danger entry answers and nothing escalates.
+    """
+    return (
+        outcome.answer_entry is not None
+        and not outcome.escalate
+        and (not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts))
+    )
 
 
 def touches_danger(facts: Collection[str]) -> bool:
@@ -50,4 +81,42 @@ def danger_entries(kb: KnowledgeBase) -> frozenset[str]:
         for r in kb.rules
         if r.always_answer and r.decision in ("signaler", "agir immédiatement")
         for e in r.entries
+    )
+
+
+def ranked_with_danger(
+    kb: KnowledgeBase,
+    ranked: Sequence[Scored],
+    limit: int,
+    outcome: RuleOutcome,
+    entry: Entry | None,
+    danger: Collection[str],
+) -> tuple[Candidate, ...]:
+    """The entries offered beside an answer: the best ranked, and the danger rule's entry.
+
+    A danger told beside another question (« combien de temps on garde les écrits ? sinon la
+    petite est seule chez elle ») keeps its entry among those offered.
+    """
+    shown = [
+        Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3))
+        for r in ranked[:limit]
+    ]
+    rule_danger = outcome.answer_entry
+    if (
+        rule_danger is not None
+        and rule_danger in kb.entries
+        and entry is not None
+        and entry.id not in danger
+        and all(c.entry_id != rule_danger for c in shown)
+    ):
+        shown.insert(1, Candidate(rule_danger, kb.entries[rule_danger].title, 0.0))
+    return tuple(shown[:limit])
+
+
+def near_danger_entry(
+    ranked: Sequence[Scored], danger: Collection[str], floor: float
+) -> str | None:
+    """The first danger entry ranked close enough to answer a « je ne sais pas »."""
+    return next(
+        (r.entry_id for r in ranked if r.entry_id in danger and r.confidence >= floor), None
     )
