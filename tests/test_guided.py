@@ -150,3 +150,26 @@ def test_a_failing_ask_case_is_reported(tmp_path: Path, lexicon):
     assert failures == [
         f"clarify.toml : la question « demandeur » ne devrait pas être posée sur « {UNDERSPECIFIED} »"
     ]
+
+
+def test_an_unnamed_asker_makes_a_mere_mention_no_answer(plain_engine: Engine):
+    # « la mission locale » or « mon équipe » says who follows the person, not who asks.
+    asked = plain_engine.answer(
+        "on me demande si le jeune suivi a la mission locale vient a ses rdv"
+    )
+    assert asked.status == CLARIFY and asked.question and asked.choices
+    named = plain_engine.answer(
+        "la conseillere de la mission locale qui suit le jeune me demande s'il vient"
+    )
+    assert not named.question or "Qui vous demande" not in named.question
+
+
+def test_weak_facts_must_be_among_answered_by(tmp_path: Path):
+    base = _copy_base(tmp_path)
+    path = base / "clarify.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('weak = ["demandeur.collegue", "cadre.equipe"]', 'weak = ["signal.mal"]')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        load_knowledge(base)
+    assert any("« weak »" in str(p) for p in err.value.problems)

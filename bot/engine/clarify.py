@@ -17,17 +17,21 @@ from bot.engine.safety_net import with_emergency
 # An ask is about the question only if its entries are among the best-ranked ones: « l'usager
 # demande à lire son dossier » has someone asking, but it is surely about the social file.
 RELEVANT_TOP = 5
-# When no entry is sure, one of the ask's entries among the best three is enough.
-ANY_TOP = 3
+# When no entry is sure, one of the ask's entries among the best five is enough (three until
+# 2026-12-02: five asked 2 more of 45 on each guided dev set, dev top-1 and off-topic unchanged).
+ANY_TOP = 5
 OTHER_PREFIX = "Autre : "
 # The decisions of the danger rules: a danger is answered at once, never delayed by a question.
 DANGER_DECISIONS = frozenset({"signaler", "agir immédiatement"})
 
 
 def applies(ask: Ask, facts: Collection[str]) -> bool:
-    """Each `when` group holds and no fact of `answered_by` is there (never ask a known fact)."""
+    """Each `when` group holds and no fact of `answered_by` is there (never ask a known fact);
+    with the asker unnamed, its `weak` facts are mentions and do not count."""
+    unnamed = any(f in facts for f in ask.unnamed)
+    known = [f for f in ask.answered_by if not (unnamed and f in ask.weak)]
     return all(any(f in facts for f in group) for group in ask.when) and not any(
-        f in facts for f in ask.answered_by
+        f in facts for f in known
     )
 
 

@@ -69,6 +69,10 @@ def _load_ask(
         when_raw = ()
     when = tuple(tuple(p.strip() for p in group.split("|")) for group in when_raw)
     answered_by = _str_list(raw.get("answered_by", [])) or ()
+    unnamed = _str_list(raw.get("unnamed", [])) or ()
+    weak = _str_list(raw.get("weak", [])) or ()
+    if not set(weak) <= set(answered_by):
+        col.add(path, line, f"{where} : « weak » ne peut citer que des faits de « answered_by »")
 
     def check_facts(names: Collection[str], near: int) -> None:
         for fact in names:
@@ -79,7 +83,7 @@ def _load_ask(
                     f"{where} : fait inconnu « {fact} » (absent de [facts] dans rules.toml)",
                 )
 
-    check_facts({f for group in when for f in group} | set(answered_by), line)
+    check_facts({f for group in when for f in group} | set(answered_by) | set(unnamed), line)
 
     def choice(value: Any, key: str) -> AskChoice | None:
         near = _line_of(text, key, line)
@@ -129,6 +133,8 @@ def _load_ask(
         question=question.strip(),
         when=when,
         answered_by=answered_by,
+        unnamed=unnamed,
+        weak=weak,
         choices=tuple(choices),
         other=other,
         cases=tuple(cases),

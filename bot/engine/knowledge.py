@@ -126,7 +126,9 @@ class Ask:
     """A deciding fact (clarify.toml): when a question lacks it, Repère asks for it.
 
     It applies when each `when` group holds (a group holds if any of its facts does) and none of
-    `answered_by` does: a fact already in the question is never asked.
+    `answered_by` does: a fact already in the question is never asked. When an `unnamed` fact says
+    the one who asks is not named (« on me demande »), the `weak` facts of `answered_by` are only
+    mentions (« un jeune suivi à la mission locale »), not who asks.
     """
 
     id: str
@@ -137,6 +139,8 @@ class Ask:
     choices: tuple[AskChoice, ...]
     other: AskChoice  # « autre »: never a dead end, it leads somewhere too
     cases: tuple[AskCase, ...] = ()
+    unnamed: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
 
     @property
     def entries(self) -> tuple[str, ...]:
