@@ -371,12 +371,13 @@ def escalating_candidates(
     best: Scored | None,
     floor: float,
 ) -> tuple[str, ...]:
-    """The entries whose escalation the answer carries: the one answered, the ones a
-    clarification offers, or the best guess of a « je ne sais pas » close enough."""
+    """The entries whose escalation the answer carries: the one answered, the best of those a
+    clarification offers (a police entry offered second is the words drifting: police words
+    fire the requisition rules), or the best guess of a « je ne sais pas » close enough."""
     if status == ANSWERED:
         return (entry.id,) if entry is not None else ()
     if status == CLARIFY:
-        return tuple(c.entry_id for c in candidates)
+        return tuple(c.entry_id for c in candidates[:1])
     if status == NO_MATCH and best is not None and best.confidence >= floor:
         return (best.entry_id,)
     return ()
