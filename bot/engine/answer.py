@@ -30,6 +30,7 @@ from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import danger_entries, with_emergency
 from bot.engine.smalltalk import SmallTalkMatcher
 from bot.engine.special import NOTHING, smalltalk_answer, with_card
+from bot.engine.supervised import ModelSettings, PhrasingModel
 from bot.engine.tracing import decision_trace
 
 __all__ = [
@@ -92,6 +93,7 @@ class EngineSettings:
     topic_floor: float = 0.15
     weights: MatchWeights = MatchWeights()
     calibration: Calibration = Calibration()
+    model: ModelSettings = ModelSettings()
 
 
 def _entry_texts(entry: Entry, kb: KnowledgeBase) -> list[str]:
@@ -134,13 +136,11 @@ class Engine:
         }
         phrasings = {eid: [tokens for tokens, _ in texts] for eid, texts in analysed.items()}
         bodies = {eid: self.normalizer.tokens(e.body) for eid, e in kb.entries.items()}
-        self.matcher = Matcher(
-            phrasings,
-            self.settings.weights,
-            self.settings.calibration,
-            bodies,
-            [self.normalizer.tokens(q) for q in kb.off_topic],
+        off_topic = [self.normalizer.tokens(q) for q in kb.off_topic]
+        matcher = Matcher(
+            phrasings, self.settings.weights, self.settings.calibration, bodies, off_topic
         )
+        self.matcher = matcher.with_model(self._model(kb, analysed, off_topic, matcher))
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
         # The danger rules' entries: their answers carry the emergency line.
         self.danger_entries = danger_entries(kb)
@@ -148,6 +148,37 @@ class Engine:
         self.fact_weights = fact_weights(self.fact_profiles, len(kb.entries))
         self.articles = ArticleIndex(kb.sources, kb.entries)
         self.smalltalk = SmallTalkMatcher(kb.smalltalk)
+
+    def _model(
+        self,
+        kb: KnowledgeBase,
+        analysed: dict[str, list[tuple[list[str], list[str]]]],
+        off_topic: list[list[str]],
+        matcher: Matcher,
+    ) -> PhrasingModel | None:
+        """The supervised model, trained on the titles and phrasings (one class per entry) and
+        the off-topic bank (the last class); on a large base, against each text's shortlist."""
+        if not self.settings.model.enabled or not kb.entries:
+            return None
+        texts: list[str] = []
+        labels: list[int] = []
+        tokens: list[list[str]] = []
+        for c, (eid, entry) in enumerate(kb.entries.items()):
+            own = (entry.title, *entry.questions)
+            texts.extend(own)
+            labels.extend(c for _ in own)
+            # _entry_texts: the title and the phrasings come first.
+            tokens.extend(t for t, _ in analysed[eid][: len(own)])
+        texts.extend(kb.off_topic)
+        labels.extend(len(kb.entries) for _ in kb.off_topic)
+        tokens.extend(off_topic)
+        return PhrasingModel(
+            texts,
+            labels,
+            len(kb.entries) + 1,
+            self.settings.model,
+            rivals=lambda i: matcher.candidates(frozenset(tokens[i])),
+        )
 
     @classmethod
     def load(
@@ -194,7 +225,7 @@ class Engine:
         tokens, literal = self.normalizer.analyse(screened.masked)
         outcome = self.rules.evaluate(tokens, literal)
         limit = max(self.settings.max_candidates + 1, RELEVANT_TOP)
-        ranked = tuple(self.rank(tokens, outcome, limit=limit))
+        ranked = tuple(self.rank(tokens, outcome, limit=limit, text=screened.masked))
         return Analysis(outcome.facts, ranked, screened.kinds)
 
     def respond(self, analysis: Analysis) -> Answer:
@@ -214,12 +245,16 @@ class Engine:
         """An entry's answer on its own, as if picked with nothing else known."""
         return self.resolve(Analysis(frozenset(), (), ()), (), entry_id)
 
-    def rank(self, tokens: Sequence[str], outcome: RuleOutcome, limit: int) -> list[Scored]:
+    def rank(
+        self, tokens: Sequence[str], outcome: RuleOutcome, limit: int, text: str = ""
+    ) -> list[Scored]:
+        """`text`: the (masked) question, for the supervised model."""
         return self.matcher.rank(
             tokens,
             limit=limit,
             practical=is_practical(outcome),
             prior=self.prior(outcome),
+            text=text,
         )
 
     def prior(self, outcome: RuleOutcome) -> Callable[[str], float]:
