@@ -26,8 +26,9 @@ class MatchWeights:
     # that fires vouches for its entries, and the facts seen resemble some entries' phrasings more.
     prior: float = 0.06
     body: float = 0.1
-    # P(entry | question) of the supervised model learned from the phrasings (supervised.py).
-    model: float = 0.0
+    # P(entry | question) of the supervised model learned from the phrasings (supervised.py):
+    # 0.1, 0.2, 0.3, 0.45, 0.6, 1 and 2 tried on the dev set, cross-validated (docs/matching.md).
+    model: float = 0.3
     # Only the best `shortlist` entries by word overlap get the (slower) fuzzy comparison. The
     # right entry is always among the first ten: 10, 15, 20 and 40 give the same dev figures.
     shortlist: int = 12
@@ -44,17 +45,18 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -8.1589
-    score: float = 12.5525
-    margin: float = 13.7472
-    matched: float = 0.5436
-    unknown: float = 0.5425
-    practical: float = -1.3295
-    coverage: float = -1.2513
-    length: float = 1.8474
-    off_topic: float = -6.4275
-    model: float = 0.0
-    model_off: float = 0.0
+    bias: float = -3.1761
+    score: float = -0.0567
+    margin: float = 9.068
+    matched: float = 0.44
+    unknown: float = 1.7454
+    practical: float = -1.6067
+    coverage: float = 1.5768
+    length: float = 0.7289
+    off_topic: float = -1.4649
+    # The supervised model's P(top entry) and P(off-topic) (supervised.py).
+    model: float = 2.0905
+    model_off: float = -4.567
 
     def confidence(
         self,
