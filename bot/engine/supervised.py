@@ -39,6 +39,8 @@ class ModelSettings:
     # Above this many classes, a question is scored against its shortlist and the off-topic
     # class only (the softmax over every class is then too slow for a 10,000-entry base).
     full_softmax: int = 256
+    # Epochs on such a large base: the shortlists make each step cheap, the texts are many.
+    large_epochs: int = 2
     slots: int = 1 << 23
 
 
@@ -140,7 +142,9 @@ class PhrasingModel:
 
     def _step(self, ids: np.ndarray, cs: np.ndarray, delta: np.ndarray) -> None:
         if not self.exact:
-            np.add.at(self.weights, self._hashed(ids, cs), delta)
+            # Two (n-gram, class) pairs of one question rarely share a slot; when they do,
+            # one of their updates is kept (buffered indexing), the same one every time.
+            self.weights[self._hashed(ids, cs)] += delta
         elif len(cs) == self.classes:
             self.weights[ids] += delta  # ids are distinct within one question
         else:
@@ -162,11 +166,17 @@ class PhrasingModel:
     ) -> None:
         s = self.settings
         rng = np.random.default_rng(s.seed)
-        for epoch in range(s.epochs):
+        # Every class on a small base; each text's shortlist, computed once, on a large one.
+        shortlist = rivals if self.classes > s.full_softmax else None
+        classes = [
+            self._classes_for(shortlist(i) if shortlist is not None else None, labels[i])
+            for i in range(len(examples))
+        ]
+        for epoch in range(s.large_epochs if shortlist is not None else s.epochs):
             rate = s.rate / (1.0 + epoch)
             for i in rng.permutation(len(examples)):
                 x, gold = examples[i], labels[i]
-                cs = self._classes_for(rivals(int(i)) if rivals is not None else None, gold)
+                cs = classes[i]
                 z = x.values @ self._rows(x.ids, cs) + self.bias[cs]
                 p = np.exp(z - z.max())
                 p /= p.sum()
