@@ -30,8 +30,9 @@ from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import danger_entries, with_emergency
 from bot.engine.smalltalk import SmallTalkMatcher
 from bot.engine.special import NOTHING, smalltalk_answer, with_card
-from bot.engine.supervised import ModelSettings, PhrasingModel
+from bot.engine.supervised import ModelSettings
 from bot.engine.tracing import decision_trace
+from bot.engine.training import train_model
 
 __all__ = [
     "ANSWERED",
@@ -140,7 +141,9 @@ class Engine:
         matcher = Matcher(
             phrasings, self.settings.weights, self.settings.calibration, bodies, off_topic
         )
-        self.matcher = matcher.with_model(self._model(kb, analysed, off_topic, matcher))
+        self.matcher = matcher.with_model(
+            train_model(kb, analysed, off_topic, matcher, self.settings.model)
+        )
         self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
         # The danger rules' entries: their answers carry the emergency line.
         self.danger_entries = danger_entries(kb)
@@ -148,37 +151,6 @@ class Engine:
         self.fact_weights = fact_weights(self.fact_profiles, len(kb.entries))
         self.articles = ArticleIndex(kb.sources, kb.entries)
         self.smalltalk = SmallTalkMatcher(kb.smalltalk)
-
-    def _model(
-        self,
-        kb: KnowledgeBase,
-        analysed: dict[str, list[tuple[list[str], list[str]]]],
-        off_topic: list[list[str]],
-        matcher: Matcher,
-    ) -> PhrasingModel | None:
-        """The supervised model, trained on the titles and phrasings (one class per entry) and
-        the off-topic bank (the last class); on a large base, against each text's shortlist."""
-        if not self.settings.model.enabled or not kb.entries:
-            return None
-        texts: list[str] = []
-        labels: list[int] = []
-        tokens: list[list[str]] = []
-        for c, (eid, entry) in enumerate(kb.entries.items()):
-            own = (entry.title, *entry.questions)
-            texts.extend(own)
-            labels.extend(c for _ in own)
-            # _entry_texts: the title and the phrasings come first.
-            tokens.extend(t for t, _ in analysed[eid][: len(own)])
-        texts.extend(kb.off_topic)
-        labels.extend(len(kb.entries) for _ in kb.off_topic)
-        tokens.extend(off_topic)
-        return PhrasingModel(
-            texts,
-            labels,
-            len(kb.entries) + 1,
-            self.settings.model,
-            rivals=lambda i: matcher.candidates(frozenset(tokens[i])),
-        )
 
     @classmethod
     def load(
