@@ -14,7 +14,8 @@ from bot.tools.personal_eval import counts, evaluate, load_cases
 # data is ever echoed and the warning is always there; the floors hold the entry figures.
 FLOORS = {
     "dev": {"text": 22, "plain": 22, "same": 25},
-    "dev2": {"text": 21, "plain": 22, "same": 23},
+    # with the supervised signal (2026-12-02): with the data 21 → 22, the same answer 23 → 22
+    "dev2": {"text": 22, "plain": 22, "same": 22},
     # writer J's set, first read 2026-12-02
     "heldout": {"text": 23, "plain": 22, "same": 24},
 }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+
+from bot.engine.overlap import OverlapIndex
+from bot.engine.supervised import PhrasingModel
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ class MatchWeights:
     # that fires vouches for its entries, and the facts seen resemble some entries' phrasings more.
     prior: float = 0.06
     body: float = 0.1
+    # P(entry | question) of the supervised model learned from the phrasings (supervised.py):
+    # 0.1, 0.2, 0.3, 0.45, 0.6, 1 and 2 tried on the dev set, cross-validated (docs/matching.md).
+    model: float = 0.3
     # Only the best `shortlist` entries by word overlap get the (slower) fuzzy comparison. The
     # right entry is always among the first ten: 10, 15, 20 and 40 give the same dev figures.
     shortlist: int = 12
@@ -38,15 +45,18 @@ class Calibration:
     Fitted on the dev set by `repere kb calibrate`, which prints these values.
     """
 
-    bias: float = -8.1589
-    score: float = 12.5525
-    margin: float = 13.7472
-    matched: float = 0.5436
-    unknown: float = 0.5425
-    practical: float = -1.3295
-    coverage: float = -1.2513
-    length: float = 1.8474
-    off_topic: float = -6.4275
+    bias: float = -3.1761
+    score: float = -0.0567
+    margin: float = 9.068
+    matched: float = 0.44
+    unknown: float = 1.7454
+    practical: float = -1.6067
+    coverage: float = 1.5768
+    length: float = 0.7289
+    off_topic: float = -1.4649
+    # The supervised model's P(top entry) and P(off-topic) (supervised.py).
+    model: float = 2.0905
+    model_off: float = -4.567
 
     def confidence(
         self,
@@ -58,6 +68,8 @@ class Calibration:
         coverage: float = 0.0,
         length: float = 0.0,
         off_topic: float = 0.0,
+        model: float = 0.0,
+        model_off: float = 0.0,
     ) -> float:
         z = (
             self.bias
@@ -69,6 +81,8 @@ class Calibration:
             + self.coverage * coverage
             + self.length * length
             + self.off_topic * off_topic
+            + self.model * model
+            + self.model_off * model_off
         )
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
@@ -89,6 +103,8 @@ class Scored:
     body: float = 0.0  # BM25 against the answer's text
     prior: float = 0.0  # what the facts say (`Engine.prior`)
     off_topic: float = 0.0  # best Dice overlap with a known off-topic question
+    model: float = 0.0  # the supervised model's P(this entry | question)
+    model_off: float = 0.0  # its P(off-topic | question)
 
 
 @dataclass(frozen=True)
@@ -116,9 +132,12 @@ class Matcher:
         calibration: Calibration | None = None,
         entry_bodies: Mapping[str, Sequence[str]] | None = None,
         off_topic: Sequence[Sequence[str]] = (),
+        model: PhrasingModel | None = None,
     ) -> None:
         self.weights = weights or MatchWeights()
         self.calibration = calibration or Calibration()
+        # Classes 0..n-1 are the entries in `entry_ids` order, class n the off-topic bank.
+        self.model = model
         self.entry_ids: tuple[str, ...] = tuple(entry_phrasings)
         df: dict[str, int] = defaultdict(int)
         counts: list[dict[str, int]] = []
@@ -158,6 +177,15 @@ class Matcher:
         self.off_topic = tuple(
             _Phrasing(frozenset(p), self._w(frozenset(p))) for p in off_topic if p
         )
+        # The entries' phrasings, then the off-topic bank as one more group.
+        self.overlap = OverlapIndex(
+            [
+                *([p.tokens for p in ps] for ps in self.phrasings),
+                [p.tokens for p in self.off_topic],
+            ],
+            self.idf,
+            self.unknown_idf,
+        )
         # token_sort_ratio is the ratio of the sorted words: sorting each phrasing once lets one
         # C-level extractOne per entry replace thousands of Python-level calls per question.
         self.sorted_texts: tuple[tuple[str, ...], ...] = tuple(
@@ -168,7 +196,13 @@ class Matcher:
     def _w(self, tokens: frozenset[str]) -> float:
         return sum(self.idf.get(t, self.unknown_idf) for t in tokens)
 
-    def _candidates(self, q: frozenset[str]) -> list[int]:
+    def with_model(self, model: PhrasingModel | None) -> Matcher:
+        """The same indexes with a supervised model (trained against this matcher's shortlists)."""
+        other = copy.copy(self)
+        other.model = model
+        return other
+
+    def candidates(self, q: frozenset[str]) -> list[int]:
         """Entries sharing a word with the question, rarest words first, within the budget."""
         known = sorted((t for t in q if t in self.postings), key=lambda t: (self.df[t], t))
         partial: dict[int, float] = defaultdict(float)
@@ -187,25 +221,33 @@ class Matcher:
         limit: int = 5,
         practical: bool = False,
         prior: Callable[[str], float] | None = None,
+        text: str = "",
     ) -> list[Scored]:
         """Best entries first; an empty list when no entry shares a word with the question.
 
-        `prior` gives an entry id's bonus in [0, 1], weighed by `MatchWeights.prior`.
+        `prior` gives an entry id's bonus in [0, 1], weighed by `MatchWeights.prior`; `text`
+        (the question before normalisation) feeds the supervised model, when there is one.
         """
         q = frozenset(tokens)
         if not q:
             return []
-        candidates = self._candidates(q)
+        candidates = self.candidates(q)
         if not candidates:
             return []
         w = self.weights
         wq = self._w(q)
         bm25_max = wq * (BM25_K1 + 1)
         qsorted = " ".join(sorted(tokens))
+        weight = {t: self.idf.get(t, self.unknown_idf) for t in q}
+        dices = self.overlap.best(q, weight, wq)
+        probs: dict[int, float] = {}
+        if self.model is not None and text:
+            probs = self.model.probabilities(text, candidates)
+        model_off = probs.get(len(self.entry_ids), 0.0)
         raw: list[tuple[int, float, float, float, float, float, tuple[float, ...]]] = []
         for e in candidates:
             contributions = self.bm25[e]
-            dice = self._dice_best(q, wq, self.phrasings[e])
+            dice = float(dices[e])
             matched = sum(self.idf[t] for t in q if t in contributions)
             evidence = sum(contributions.get(t, 0.0) for t in q)
             bm25 = evidence / bm25_max
@@ -216,19 +258,21 @@ class Matcher:
             body_max = sum(self.body_idf.get(t, 0.0) for t in q) * (BM25_K1 + 1)
             body = sum(self.body_bm25[e].get(t, 0.0) for t in q) / body_max if body_max else 0.0
             bonus = prior(self.entry_ids[e]) if prior is not None else 0.0
+            p_model = probs.get(e, 0.0)
             score = (
-                w.dice * dice
+                w.model * p_model
+                + w.dice * dice
                 + w.coverage * matched / wq
                 + w.fuzzy * fuzzy
                 + w.bm25 * bm25
                 + w.prior * bonus
                 + w.body * body
             )
-            extra: tuple[float, ...] = (bm25, evidence, body, bonus)
+            extra: tuple[float, ...] = (bm25, evidence, body, bonus, p_model)
             raw.append((e, score, dice, matched / wq, fuzzy, matched / self.unknown_idf, extra))
         raw.sort(key=lambda r: (-r[1], self.entry_ids[r[0]]))
         unknown = sum(self.unknown_idf for t in q if t not in self.idf) / wq
-        off_topic = self._dice_best(q, wq, self.off_topic)
+        off_topic = float(dices[-1])
         # Short questions are the ambiguous ones: "secret ?" matches half the base.
         length = math.log(1 + len(q))
         scored: list[Scored] = []
@@ -237,7 +281,16 @@ class Matcher:
             best_other = top2[1] if score >= top2[0] else top2[0]
             margin = score - best_other
             conf = self.calibration.confidence(
-                score, margin, matched, unknown, float(practical), coverage, length, off_topic
+                score,
+                margin,
+                matched,
+                unknown,
+                float(practical),
+                coverage,
+                length,
+                off_topic,
+                extra[4],
+                model_off,
             )
             scored.append(
                 Scored(
@@ -255,13 +308,11 @@ class Matcher:
                     body=extra[2],
                     prior=extra[3],
                     off_topic=off_topic,
+                    model=extra[4],
+                    model_off=model_off,
                 )
             )
         return scored
-
-    def _dice_best(self, q: frozenset[str], wq: float, phrasings: Sequence[_Phrasing]) -> float:
-        """The best IDF-weighted Dice overlap between the question and one of `phrasings`."""
-        return max((2 * self._w(q & p.tokens) / (wq + p.weight) for p in phrasings), default=0.0)
 
 
 def _bm25_fields(

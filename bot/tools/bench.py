@@ -38,7 +38,9 @@ def time_stages(
             t2 = clock()
             outcome = engine.rules.evaluate(tokens, literal)
             t3 = clock()
-            ranked = engine.rank(tokens, outcome, limit=engine.settings.max_candidates + 1)
+            ranked = engine.rank(
+                tokens, outcome, limit=engine.settings.max_candidates + 1, text=screened.masked
+            )
             t4 = clock()
             renderer.render(engine.decide(ranked, outcome, screened.kinds))
             t5 = clock()

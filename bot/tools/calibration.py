@@ -19,6 +19,8 @@ FEATURES = (
     "coverage",
     "length",
     "off_topic",
+    "model",
+    "model_off",
 )
 
 
@@ -34,7 +36,7 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
     for item in items:
         tokens, literal = engine.normalizer.analyse(item.text)
         outcome = engine.rules.evaluate(tokens, literal)
-        ranked = engine.rank(tokens, outcome, limit=2)
+        ranked = engine.rank(tokens, outcome, limit=2, text=item.text)
         if not ranked:
             continue
         top = ranked[0]
@@ -49,6 +51,8 @@ def samples(engine: Engine, items: Sequence[Labelled]) -> list[Sample]:
             top.coverage,
             length,
             top.off_topic,
+            top.model,
+            top.model_off,
         )
         out.append(Sample(x, int(top.entry_id == item.expect)))
     return out
