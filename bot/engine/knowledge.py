@@ -34,6 +34,8 @@ BRIEF_MAX_CHARS = 950
 # The whole first message of an entry's answer as sent (title, sources, date, disclaimer included),
 # before what a question adds (rules' advice, personal-data warning): `repere kb check` enforces it.
 FIRST_MESSAGE_MAX_CHARS = 1600
+# A source's `short` label, on the first message's one source line.
+SOURCE_SHORT_MAX_CHARS = 40
 
 
 def phrasing_key(text: str) -> str:
@@ -58,6 +60,8 @@ class Source:
     date: dt.date | None = None
     # What an article says, in plain words: required for every code article (`!article`).
     summary: str = ""
+    # The short form on the first message's source line (documents with long labels).
+    short: str = ""
 
 
 @dataclass(frozen=True)
