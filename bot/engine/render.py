@@ -110,10 +110,11 @@ def brief_markdown(entry: Entry, steps: Sequence[str] | None = None) -> str:
     return f"{brief}\n\n{STEPS_HEADING}\n\n{numbered}"
 
 
-def steps_beside(entry: Entry, advice: Sequence[str]) -> tuple[str, ...]:
-    """The entry's short steps that the rules' advice, shown in the same message, does not
-    already say: the others wait for `!plus` (every step is in the body)."""
-    return tuple(s for s in entry.first_steps if not covered_by(s, advice))
+def steps_beside(entry: Entry, advice: Sequence[str] = ()) -> tuple[str, ...]:
+    """The entry's short steps that its direct answer and the rules' advice, shown in the same
+    message, do not already say: the others wait for `!plus` (every step is in the body)."""
+    said = (split_body(entry.body).direct, *advice)
+    return tuple(s for s in entry.first_steps if not covered_by(s, said))
 
 
 def more_markdown(entry: Entry) -> str:
@@ -201,8 +202,10 @@ class Renderer:
             env.filters["date_fr"] = _date_fr
             env.filters["short_label"] = short_label
         entries = kb.entries.items()
-        self.entry_html = {eid: _html(brief_markdown(e)) for eid, e in entries}
-        self.entry_text = {eid: markdown_to_text(brief_markdown(e)) for eid, e in entries}
+        self.entry_steps = {eid: steps_beside(e) for eid, e in entries}
+        briefs = {eid: brief_markdown(e, self.entry_steps[eid]) for eid, e in entries}
+        self.entry_html = {eid: _html(b) for eid, b in briefs.items()}
+        self.entry_text = {eid: markdown_to_text(b) for eid, b in briefs.items()}
         self.more_html = {eid: _html(more_markdown(e)) for eid, e in entries}
         self.more_text = {eid: markdown_to_text(more_markdown(e)) for eid, e in entries}
         self._briefs: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
@@ -210,11 +213,11 @@ class Renderer:
         self.articles = ArticleIndex(kb.sources, kb.entries)
 
     def _brief(self, entry: Entry | None, advice: Sequence[str]) -> dict[str, str]:
-        """The entry's first-message body, without the steps the advice already gives."""
+        """The entry's first-message body, without the steps already said in the message."""
         if entry is None:
             return {"entry_html": "", "entry_text": ""}
-        steps = steps_beside(entry, advice) if advice else entry.first_steps
-        if steps == entry.first_steps:
+        steps = steps_beside(entry, advice)
+        if steps == self.entry_steps[entry.id]:
             return {
                 "entry_html": self.entry_html[entry.id],
                 "entry_text": self.entry_text[entry.id],
