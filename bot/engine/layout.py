@@ -15,6 +15,8 @@ from bot.engine.normalize import raw_tokens, stems
 
 KEY_POINTS_HEADING = "**À retenir**"
 STEPS_HEADING = "**Que faire maintenant**"
+# The first message's shorter label for its few steps; `!plus` keeps the body's heading.
+BRIEF_STEPS_HEADING = "**À faire**"
 
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((https://[^)\s]+)\)")
 _MD_EMPH = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")

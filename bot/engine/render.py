@@ -16,6 +16,7 @@ from bot.engine.articles import ArticleIndex
 from bot.engine.kb_entries import markdown_to_html
 from bot.engine.knowledge import ALLOWED_TAGS, Entry, KnowledgeBase, Source
 from bot.engine.layout import (
+    BRIEF_STEPS_HEADING,
     KEY_POINTS_HEADING,
     STEPS_HEADING,
     covered_by,
@@ -107,7 +108,7 @@ def brief_markdown(entry: Entry, steps: Sequence[str] | None = None) -> str:
     if not shown:
         return brief
     numbered = "\n".join(f"{n}. {s}" for n, s in enumerate(shown, start=1))
-    return f"{brief}\n\n{STEPS_HEADING}\n\n{numbered}"
+    return f"{brief}\n\n{BRIEF_STEPS_HEADING}\n\n{numbered}"
 
 
 def steps_beside(entry: Entry, advice: Sequence[str] = ()) -> tuple[str, ...]:
