@@ -12,13 +12,14 @@ from bot.engine.knowledge import (
     BRIEF_MAX_CHARS,
     FIRST_MESSAGE_MAX_CHARS,
     KEY_POINT_MAX_CHARS,
+    SOURCE_SHORT_MAX_CHARS,
     KnowledgeBase,
     KnowledgeError,
     Problem,
     Source,
     packaged_knowledge_dir,
 )
-from bot.engine.layout import shown_chars, split_body, summarize
+from bot.engine.layout import covered_by, shown_chars, split_body, summarize
 from bot.engine.loading import load_knowledge
 from bot.engine.render import Renderer, source_groups
 from bot.tools.lengths import is_cited, measure
@@ -119,11 +120,50 @@ def test_sources_of_one_code_share_a_line():
             code("b", "Code de procédure pénale, art. 60-1 (réquisitions)"),
             code("c", "Code pénal, art. 226-14 (cas où le secret peut être levé)"),
             Source("d", "ANAS, communiqué du 21 juin 2016 (cadre de CDAS)", "communiqué", "", ""),
+            Source(
+                "e",
+                "CSTS (aujourd'hui HCTS), avis du 17 juillet 2014",
+                "avis",
+                "",
+                "",
+                short="CSTS, avis de 2014",
+            ),
         ]
     )
-    assert [g.head for g in groups] == ["Code pénal, art.", "Code de procédure pénale, art.", ""]
+    # The longer codes go by their usual abbreviation; a document by its `short` form if it has one.
+    assert [g.head for g in groups] == ["Code pénal, art.", "CPP, art.", "", ""]
     assert groups[0].items == (("226-13", "https://x.fr/a"), ("226-14", "https://x.fr/c"))
     assert groups[2].items == (("ANAS, communiqué du 21 juin 2016", None),)
+    assert groups[3].items == (("CSTS, avis de 2014", None),)
+
+
+def test_steps_the_rules_advice_already_gives_wait_for_plus(
+    engine: Engine, renderer: Renderer, kb: KnowledgeBase
+):
+    answer = engine.answer("un élu me demande si une famille est suivie par le service")
+    entry = kb.entries[answer.entry_id or ""]
+    assert answer.advice
+    text = renderer.render(answer).text
+    dropped = [s for s in entry.first_steps if s not in text]
+    assert dropped, "a step the advice repeats"
+    for step in dropped:
+        assert covered_by(step, answer.advice)
+    for advice in answer.advice:
+        assert advice in text
+    # Alone, the entry shows every short step its direct answer does not already say.
+    alone = renderer.render(engine.answer_entry(entry.id)).text
+    direct = split_body(entry.body).direct
+    for step in entry.first_steps:
+        assert (step in alone) != covered_by(step, [direct]), step
+
+
+def test_a_step_with_a_number_the_advice_lacks_stays():
+    assert covered_by(
+        "Orientez le tiers vers la personne elle-même.",
+        ["Proposez au tiers de s'adresser à la personne elle-même."],
+    )
+    assert not covered_by("Danger : appelez le 17 ou le 112.", ["Danger : appelez le 17."])
+    assert not covered_by("Préparez ce que vous direz.", [])
 
 
 def test_measure_counts_answered_and_cited(engine: Engine, renderer: Renderer):
@@ -224,3 +264,16 @@ def test_set_questions_reads_every_section(tmp_path: Path):
         encoding="utf-8",
     )
     assert set_questions(path) == ["a", "b", "c"]
+
+
+def test_kb_check_refuses_a_source_short_form_too_long(kb_dir: Path):
+    path = kb_dir / "sources.toml"
+    text = path.read_text(encoding="utf-8")
+    old = 'short = "CSTS, avis de 2014"'
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, f'short = "{"CSTS " * 12}"'), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_dir)
+    hit = next(p for p in info.value.problems if "« short »" in p.message)
+    assert hit.file == "sources.toml" and hit.line == text.splitlines().index(old) + 1
+    assert str(SOURCE_SHORT_MAX_CHARS) in hit.message

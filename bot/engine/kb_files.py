@@ -12,6 +12,7 @@ from typing import Any
 from bot.engine.knowledge import (
     MIN_PHRASING_CHARS,
     SOURCE_KINDS,
+    SOURCE_SHORT_MAX_CHARS,
     Problem,
     Source,
     phrasing_key,
@@ -190,6 +191,15 @@ def _load_sources(root: Path, col: _Collector) -> dict[str, Source]:
                 f"source « {sid} » : un article de code demande un « summary » : ce qu'il dit, "
                 "en mots simples, en 1 à 3 phrases",
             )
+        short = raw.get("short", "")
+        if not isinstance(short, str) or len(short) > SOURCE_SHORT_MAX_CHARS:
+            col.add(
+                path,
+                _line_of(text, "short", line),
+                f"source « {sid} » : « short » est la forme courte du libellé, "
+                f"{SOURCE_SHORT_MAX_CHARS} caractères au plus",
+            )
+            short = ""
         date = raw.get("date")
         sources[sid] = Source(
             id=sid,
@@ -201,6 +211,7 @@ def _load_sources(root: Path, col: _Collector) -> dict[str, Source]:
             seed=raw.get("seed"),
             date=date if isinstance(date, dt.date) else None,
             summary=str(summary),
+            short=short.strip(),
         )
     return sources
 

@@ -27,13 +27,15 @@ ALLOWED_TAGS = frozenset({"p", "strong", "em", "ul", "ol", "li", "a", "blockquot
 # three short key points and a few short steps; the whole body stays for `!plus`.
 MAX_KEY_POINTS = 3
 MAX_FIRST_STEPS = 3
-KEY_POINT_MAX_CHARS = 170
-FIRST_STEP_MAX_CHARS = 150
+KEY_POINT_MAX_CHARS = 165
+FIRST_STEP_MAX_CHARS = 140
 # The direct answer, the key points and the steps together, as shown (links aside).
-BRIEF_MAX_CHARS = 950
+BRIEF_MAX_CHARS = 900
 # The whole first message of an entry's answer as sent (title, sources, date, disclaimer included),
 # before what a question adds (rules' advice, personal-data warning): `repere kb check` enforces it.
-FIRST_MESSAGE_MAX_CHARS = 1600
+FIRST_MESSAGE_MAX_CHARS = 1400
+# A source's `short` label, on the first message's one source line.
+SOURCE_SHORT_MAX_CHARS = 40
 
 
 def phrasing_key(text: str) -> str:
@@ -58,6 +60,8 @@ class Source:
     date: dt.date | None = None
     # What an article says, in plain words: required for every code article (`!article`).
     summary: str = ""
+    # The short form on the first message's source line (documents with long labels).
+    short: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ from bot.engine.articles import ArticleIndex
 from bot.engine.kb_entries import markdown_to_html
 from bot.engine.knowledge import ALLOWED_TAGS, Entry, KnowledgeBase, Source
 from bot.engine.layout import (
+    BRIEF_STEPS_HEADING,
     KEY_POINTS_HEADING,
     STEPS_HEADING,
+    covered_by,
     markdown_to_text,
     split_body,
 )
@@ -92,19 +94,28 @@ def sanitize_html(fragment: str) -> str:
 __all__ = ["Guidance", "Renderer", "Reply", "markdown_to_text", "sanitize_html"]
 
 
-def brief_markdown(entry: Entry) -> str:
-    """The first message's body: the direct answer, the short key points, the short steps.
+def brief_markdown(entry: Entry, steps: Sequence[str] | None = None) -> str:
+    """The first message's body: the direct answer, the short key points, the short steps
+    (`steps`: those left once the rules' advice is shown; none left, no heading).
 
     An entry built in code without short forms (the synthetic benchmark base) shows its body.
     """
     if not entry.key_points or not entry.first_steps:
         return entry.body
+    shown = entry.first_steps if steps is None else steps
     points = "\n".join(f"- {p}" for p in entry.key_points)
-    steps = "\n".join(f"{n}. {s}" for n, s in enumerate(entry.first_steps, start=1))
-    return (
-        f"{split_body(entry.body).direct}\n\n{KEY_POINTS_HEADING}\n\n{points}\n\n"
-        f"{STEPS_HEADING}\n\n{steps}"
-    )
+    brief = f"{split_body(entry.body).direct}\n\n{KEY_POINTS_HEADING}\n\n{points}"
+    if not shown:
+        return brief
+    numbered = "\n".join(f"{n}. {s}" for n, s in enumerate(shown, start=1))
+    return f"{brief}\n\n{BRIEF_STEPS_HEADING}\n\n{numbered}"
+
+
+def steps_beside(entry: Entry, advice: Sequence[str] = ()) -> tuple[str, ...]:
+    """The entry's short steps that its direct answer and the rules' advice, shown in the same
+    message, do not already say: the others wait for `!plus` (every step is in the body)."""
+    said = (split_body(entry.body).direct, *advice)
+    return tuple(s for s in entry.first_steps if not covered_by(s, said))
 
 
 def more_markdown(entry: Entry) -> str:
@@ -113,14 +124,27 @@ def more_markdown(entry: Entry) -> str:
     return f"{KEY_POINTS_HEADING}\n\n{parts.key_points}\n\n{STEPS_HEADING}\n\n{parts.steps}"
 
 
+# The first messages without some steps, by (entry, steps kept): a few per entry at most.
+_BRIEF_CACHE = 512
 HIERARCHY_OPENING = "**Ne répondez pas seul·e :**"
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)$")
 _ARTICLE = re.compile(r"^(?P<code>[^,]+), art\. (?P<number>.+)$")
 
 
+# The first message names the longer codes by the abbreviation the field uses.
+CODE_ABBREVIATIONS = {
+    "Code de procédure pénale": "CPP",
+    "Code de la sécurité intérieure": "CSI",
+    "Code de la santé publique": "CSP",
+}
+
+
 def short_label(source: Source) -> str:
-    """The label without its trailing explanation ("Code pénal, art. 226-13"): the first message
-    is read on a phone; `!plus` and `!sources` give the full label."""
+    """The label on the first message's source line: the source's `short` form if it has one,
+    else the label without its trailing explanation ("Code pénal, art. 226-13"). The first
+    message is read on a phone; `!plus` and `!sources` give the full label."""
+    if source.short:
+        return source.short
     return _PARENTHESIS.sub("", source.label) or source.label
 
 
@@ -139,7 +163,8 @@ def source_groups(sources: Sequence[Source]) -> list[SourceGroup]:
         label = short_label(source)
         m = _ARTICLE.match(label) if source.kind == "code" else None
         if m:
-            heads.setdefault(f"{m.group('code')}, art.", []).append((m.group("number"), source.url))
+            code = CODE_ABBREVIATIONS.get(m.group("code"), m.group("code"))
+            heads.setdefault(f"{code}, art.", []).append((m.group("number"), source.url))
         else:
             # A document's label is its own link; the key keeps two documents apart.
             heads.setdefault(f"\0{label}", []).append((label, source.url))
@@ -178,12 +203,34 @@ class Renderer:
             env.filters["date_fr"] = _date_fr
             env.filters["short_label"] = short_label
         entries = kb.entries.items()
-        self.entry_html = {eid: _html(brief_markdown(e)) for eid, e in entries}
-        self.entry_text = {eid: markdown_to_text(brief_markdown(e)) for eid, e in entries}
+        self.entry_steps = {eid: steps_beside(e) for eid, e in entries}
+        briefs = {eid: brief_markdown(e, self.entry_steps[eid]) for eid, e in entries}
+        self.entry_html = {eid: _html(b) for eid, b in briefs.items()}
+        self.entry_text = {eid: markdown_to_text(b) for eid, b in briefs.items()}
         self.more_html = {eid: _html(more_markdown(e)) for eid, e in entries}
         self.more_text = {eid: markdown_to_text(more_markdown(e)) for eid, e in entries}
+        self._briefs: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
         self.rules = {r.id: r for r in kb.rules}
         self.articles = ArticleIndex(kb.sources, kb.entries)
+
+    def _brief(self, entry: Entry | None, advice: Sequence[str]) -> dict[str, str]:
+        """The entry's first-message body, without the steps already said in the message."""
+        if entry is None:
+            return {"entry_html": "", "entry_text": ""}
+        steps = steps_beside(entry, advice)
+        if steps == self.entry_steps[entry.id]:
+            return {
+                "entry_html": self.entry_html[entry.id],
+                "entry_text": self.entry_text[entry.id],
+            }
+        key = (entry.id, steps)
+        if key not in self._briefs:
+            if len(self._briefs) >= _BRIEF_CACHE:
+                self._briefs.clear()
+            brief = brief_markdown(entry, steps)
+            self._briefs[key] = (_html(brief), markdown_to_text(brief))
+        body_html, body_text = self._briefs[key]
+        return {"entry_html": body_html, "entry_text": body_text}
 
     def _context(self, answer: Answer, guidance: Sequence[Guidance]) -> dict[str, object]:
         entry = self.kb.entries.get(answer.entry_id) if answer.entry_id else None
@@ -194,8 +241,7 @@ class Renderer:
             "hierarchy_in_entry": answer.status == ANSWERED
             and entry is not None
             and entry.body.startswith(HIERARCHY_OPENING),
-            "entry_html": self.entry_html.get(entry.id, "") if entry else "",
-            "entry_text": self.entry_text.get(entry.id, "") if entry else "",
+            **self._brief(entry, answer.advice),
             "sources": answer.sources,
             "source_groups": source_groups(answer.sources),
             "checked": self.kb.checked,
