@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.cli_kb import (
+    ARTICLE_SETS,
     GUIDED_SETS,
     SAFETY_SETS,
     cmd_ask,
@@ -139,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="un article par son numéro (sa carte) et les petits mots (la réponse courte)",
     )
-    _set_and_show(articles, GUIDED_SETS)
+    _set_and_show(articles, ARTICLE_SETS)
     articles.set_defaults(func=cmd_kb_articles)
 
     cal = kb_sub.add_parser(

@@ -198,14 +198,17 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 
 
 # Sets that may be read case by case: dev (writer D), dev2 (writer E, held out until the morning of
-# 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it); see
-# docs/legal-changes.md.
-DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4")
+# 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it),
+# dev4 (writer K) and dev5 (writer L), danger only; see docs/legal-changes.md.
+DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5")
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), heldout (writer J).
 DEV_GUIDED_SETS = ("dev", "dev2")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
+# Articles and small talk only: dev3 (writer M, 2026-12-03) has no other section.
+DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3")
+ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")
 
 
 def _show_refused(args: argparse.Namespace, dev_sets: tuple[str, ...]) -> bool:
@@ -278,11 +281,11 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
 def cmd_kb_articles(args: argparse.Namespace) -> int:
     from bot.tools.articles_eval import evaluate, load_cases, report
 
-    if _show_refused(args, DEV_GUIDED_SETS):
+    if _show_refused(args, DEV_ARTICLE_SETS):
         return 2
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
-    for name in list(GUIDED_SETS) if args.set == "all" else [args.set]:
+    for name in list(ARTICLE_SETS) if args.set == "all" else [args.set]:
         articles, talk = load_cases(DATA_DIR / f"guided_{name}.toml")
         print(report(name, *evaluate(engine, articles, talk), show=args.show))
     return 0

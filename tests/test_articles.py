@@ -80,6 +80,12 @@ TYPED = [
     ("l’article 109 du cpp", "cpp-109"),
     ("le 56-3 ?", "cpp-56-1"),
     ("article L. 226-3", "casf-l226-2-1"),
+    # dashes lost, typed fast or dictated
+    ("que dit le l 121 6 2", "casf-l121-6-2"),
+    ("226 13 c quoi", "cp-226-13"),
+    ("le 60 1 ca dit quoi", "cpp-60-1"),
+    ("art.226-13", "cp-226-13"),
+    ("article 40 2", "cpp-40"),
 ]
 
 
@@ -87,6 +93,13 @@ TYPED = [
 def test_an_article_is_recognised_as_typed(plain_engine: Engine, text: str, source: str):
     card = plain_engine.articles.card(text)
     assert card is not None and source in {a.source.id for a in card.articles}
+
+
+def test_a_requisition_named_by_its_article_is_a_police_request(plain_engine: Engine):
+    """« j'ai reçu un 60-1 » is a requisition: the hierarchy, whatever card is shown."""
+    for text in ("j'ai reçu un 60-1 je réponds ?", "on m'a envoyé un 77 1 1 par mail"):
+        answer = plain_engine.answer(text)
+        assert answer.escalate and answer.decision == "passer par la hiérarchie", text
 
 
 @pytest.mark.parametrize(
@@ -98,6 +111,8 @@ def test_an_article_is_recognised_as_typed(plain_engine: Engine, text: str, sour
         "rdv le 2026-12-02 à 14h",
         "appelez le 119",
         "article 999",
+        "2 enfants de 6 8 ans",
+        "on est 12 3 jours par semaine",
     ],
 )
 def test_numbers_that_are_not_known_articles_give_no_card(plain_engine: Engine, text: str):

@@ -50,12 +50,41 @@ def test_small_talk_is_recognised(plain_engine: Engine, text: str, kind: str):
         "merci de me dire si je peux parler au maire",
         "tu peux m'aider pour un signalement ?",
         "salut, un enfant est frappé chez lui",
-        "bonjour Mme Martin",
+        "merci, et pour le maire ?",
+        "ok merci, et si c'est la gendarmerie qui demande ?",
         "",
     ],
 )
 def test_a_message_holding_anything_else_is_not_small_talk(plain_engine: Engine, text: str):
     assert plain_engine.answer(text).status != SMALLTALK
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ok merci je transmets a ma cheffe", "thanks"),
+        ("merci beaucoup c'est très clair", "thanks"),
+        ("tu es un robot ou une vraie personne ?", "about"),
+        ("je vais voir avec l'équipe, merci !", "thanks"),
+    ],
+)
+def test_small_talk_with_a_few_words_nothing_else_understood(engine: Engine, text: str, kind: str):
+    """The fallback: small talk opening or closing a message, the rest understood as nothing."""
+    answer = engine.answer(text)
+    assert answer.status == SMALLTALK and answer.smalltalk == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bonjour Mme Martin",  # a name: the personal-data warning, not a greeting
+        "merci, la police me demande son adresse",  # a rule decides
+        "bonjour, un enfant a des bleus",  # a danger
+        "merci mais je ne sais pas quoi dire au bailleur",  # an entry answers
+    ],
+)
+def test_the_fallback_never_hides_what_is_understood(engine: Engine, text: str):
+    assert engine.answer(text).status != SMALLTALK
 
 
 def test_off_topic_questions_stay_declined(plain_engine: Engine):

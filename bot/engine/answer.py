@@ -35,7 +35,7 @@ from bot.engine.safety_net import (
     with_emergency,
 )
 from bot.engine.smalltalk import SmallTalkMatcher
-from bot.engine.special import NOTHING, smalltalk_answer, with_card
+from bot.engine.special import NOTHING, smalltalk_answer, unless_smalltalk, with_card
 from bot.engine.supervised import ModelSettings
 from bot.engine.tracing import decision_trace
 from bot.engine.training import train_model
@@ -195,8 +195,10 @@ class Engine:
         analysis = self.analyse(question)
         decision = self.rules.judge(analysis.facts).decision
         limit = self.settings.max_candidates + 2
-        answer = self.respond(analysis)
-        return analysis, with_card(self.kb, self.articles, question, answer, decision, limit)
+        answer = with_card(
+            self.kb, self.articles, question, self.respond(analysis), decision, limit
+        )
+        return unless_smalltalk(self.smalltalk, question, analysis, answer, decision)
 
     def analyse(self, question: str) -> Analysis:
         """What the question says, as plain data (facts, scored entry ids): never its text."""

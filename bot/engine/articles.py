@@ -52,6 +52,12 @@ _ASKED = re.compile(
     rf"(?P<cue>{_CUE})?(?<![\w-])(?P<l>l\s*\.?\s*)?(?P<num>\d{{1,4}}(?:\s?-\s?\d{{1,3}}){{0,3}})(?![\w-])"
 )
 
+# Dictated or typed fast, the dashes go: "l 121 6 2", "226 13", "le 60 1". Read as an article
+# only when the joined number is one the base knows and it opens with two digits or more, so
+# "2 enfants de 6 8 ans" stays words.
+_SPACED = re.compile(
+    rf"(?P<cue>{_CUE})?(?<![\w-])(?P<l>l\s*\.?\s*)?(?P<num>\d{{2,4}}(?:\s+\d{{1,3}}){{1,3}})(?![\w-])"
+)
 
 # Words that only ask what an article says: "226-13 c quoi", "que dit le 60-1 ?", "L121-6-2 en
 # gros ?". A message made of these, an article and a code is about the article, whatever entry
@@ -116,7 +122,7 @@ class ArticleCard:
 def only_asks(text: str) -> bool:
     """True when the message holds nothing but an article, a code and "what does it say" words."""
     folded = re.sub(r"[^\w ]", " ", fold(text).replace("'", " ").replace("’", " "))
-    folded = _ASKED.sub(" ", folded)
+    folded = _ASKED.sub(" ", _SPACED.sub(" ", folded))
     for names in CODES.values():
         for name in names:
             folded = re.sub(rf"\b{name}\b", " ", folded)
@@ -127,6 +133,7 @@ def only_asks(text: str) -> bool:
 class Mention:
     number: str  # a number_key
     cued: bool  # "art", "article" or "L" before it, or a code named in the message
+    spaced: bool = False  # "226 13": its parts read apart are not articles
 
 
 def code_of_reference(reference: str) -> str | None:
@@ -159,6 +166,9 @@ def mentions(text: str) -> tuple[Mention, ...]:
     folded = " ".join(fold(text).replace("’", "'").split())
     named = bool(codes_named(re.sub(r"[^\w' ]", " ", folded)))
     found: list[Mention] = []
+    for m in _SPACED.finditer(folded):
+        number = "-".join(m.group("num").split())
+        found.append(Mention(number, bool(m.group("cue") or m.group("l") or named), spaced=True))
     for m in _ASKED.finditer(folded):
         number = number_key(m.group("num"))
         cued = bool(m.group("cue") or m.group("l") or named)
@@ -190,10 +200,15 @@ class ArticleIndex:
         named = codes_named(re.sub(r"[^\w' ]", " ", fold(text)))
         found: list[Article] = []
         asked = ""
+        spaced = False
         for mention in mentions(text):
             known = self.by_number.get(mention.number)
             if known is None or not ("-" in mention.number or mention.cued):
                 continue
+            if mention.spaced:
+                spaced = True
+            elif spaced and "-" not in mention.number:
+                continue  # a part of a spaced number already read ("40" in "40 2")
             asked = asked or mention.number
             found += [a for a in known if a.code in named] or known
         return ArticleCard(asked, tuple(dict.fromkeys(found))) if found else None

@@ -95,13 +95,14 @@ def ranked_with_danger(
     """The entries offered beside an answer: the best ranked, and the danger rule's entry.
 
     A danger told beside another question (« combien de temps on garde les écrits ? sinon la
-    petite est seule chez elle ») keeps its entry among those offered.
+    petite est seule chez elle ») keeps its entry among those offered; so does a danger a police
+    or justice rule set aside (the requisition route answers, the danger entry stays offered).
     """
     shown = [
         Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3))
         for r in ranked[:limit]
     ]
-    rule_danger = outcome.answer_entry
+    rule_danger = outcome.answer_entry or set_aside_danger(kb, outcome, danger)
     if (
         rule_danger is not None
         and rule_danger in kb.entries
@@ -111,6 +112,24 @@ def ranked_with_danger(
     ):
         shown.insert(1, Candidate(rule_danger, kb.entries[rule_danger].title, 0.0))
     return tuple(shown[:limit])
+
+
+def set_aside_danger(
+    kb: KnowledgeBase, outcome: RuleOutcome, danger: Collection[str]
+) -> str | None:
+    """The entry of the highest danger rule a more precise rule overrode, if any."""
+    aside = sorted(
+        (
+            r
+            for r in kb.rules
+            if r.id in outcome.overridden
+            and r.always_answer
+            and r.entries
+            and r.entries[0] in danger
+        ),
+        key=lambda r: -r.priority,
+    )
+    return aside[0].entries[0] if aside else None
 
 
 def near_danger_entry(

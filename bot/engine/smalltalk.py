@@ -20,6 +20,10 @@ _PRECEDENCE = ("about", "thanks", "goodbye", "greeting")
 _REPEATS = re.compile(r"(\w)\1+")
 # A longer message is a question, whatever its words (a thank-you with a new question in it).
 MAX_WORDS = 20
+# A message that opens or closes with small talk and says a few more words the base does not
+# know ("ok merci je transmets à ma cheffe") is small talk too, but only when nothing else in it
+# is understood: `lead` gives its kind, the engine checks that no fact and no entry is seen.
+MAX_REST = 8
 # A word of five letters or more may carry one typo ("mrci" is too short to guess, "bonjor" is not).
 _TYPO_FROM = 5
 
@@ -54,6 +58,28 @@ class SmallTalkMatcher:
         tokens = words(text)
         if not tokens or len(tokens) > MAX_WORDS:
             return None
+        covered, seen = self._cover(tokens)
+        return _strongest(seen) if covered == len(tokens) else None
+
+    def lead(self, text: str) -> str | None:
+        """The kind of the small talk a message opens or closes with, when at most MAX_REST
+        other words remain; None otherwise. Only a fallback: see MAX_REST."""
+        tokens = words(text)
+        if not tokens or len(tokens) > MAX_WORDS:
+            return None
+        covered, seen = self._cover(tokens)
+        kind = _strongest(seen)
+        if kind is not None and len(tokens) - covered <= MAX_REST:
+            return kind
+        for start in range(1, min(MAX_REST, len(tokens) - 1) + 1):
+            tail = tokens[start:]
+            covered, seen = self._cover(tail)
+            if covered == len(tail) and _strongest(seen) is not None:
+                return _strongest(seen)
+        return None
+
+    def _cover(self, tokens: tuple[str, ...]) -> tuple[int, set[str]]:
+        """How many tokens the phrases and fillers cover from the start, and the kinds seen."""
         seen: set[str] = set()
         i = 0
         while i < len(tokens):
@@ -65,5 +91,9 @@ class SmallTalkMatcher:
                     i += len(seq)
                     break
             else:
-                return None
-        return next((k for k in _PRECEDENCE if k in seen), None)
+                break
+        return i, seen
+
+
+def _strongest(seen: set[str]) -> str | None:
+    return next((k for k in _PRECEDENCE if k in seen), None)

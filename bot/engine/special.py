@@ -16,6 +16,7 @@ from bot.engine.analysis import (
 )
 from bot.engine.articles import ArticleCard, ArticleIndex
 from bot.engine.knowledge import KnowledgeBase
+from bot.engine.smalltalk import SmallTalkMatcher
 
 # Small talk says nothing about a situation: a pending choice keeps nothing of it.
 NOTHING = Analysis(frozenset(), (), ())
@@ -25,6 +26,22 @@ PICK_ENTRY = "Quelle fiche voulez-vous lire ?"
 
 def smalltalk_answer(kind: str) -> Answer:
     return Answer(SMALLTALK, None, 0.0, False, None, (), (), (), (), (), smalltalk=kind)
+
+
+def unless_smalltalk(
+    talk: SmallTalkMatcher,
+    question: str,
+    analysis: Analysis,
+    answer: Answer,
+    decision: str | None,
+) -> tuple[Analysis, Answer]:
+    """« ok merci je transmets à ma cheffe »: small talk with a few words around it, when
+    nothing else is understood (no entry, no rule deciding, no personal data), gets the short
+    reply instead of « je ne sais pas »."""
+    if answer.status != NO_MATCH or decision is not None or analysis.personal_data:
+        return analysis, answer
+    kind = talk.lead(question)
+    return (analysis, answer) if kind is None else (NOTHING, smalltalk_answer(kind))
 
 
 def card_answer(answer: Answer, card: ArticleCard, decision: str | None, limit: int) -> Answer:
