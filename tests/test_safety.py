@@ -45,6 +45,21 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     assert numbers == 1.0
 
 
+@pytest.mark.parametrize("name", ["dev4", "dev5"])
+def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
+    """dev4 (writer K) and dev5 (writer L): danger questions only, read case by case. Every one
+    reaches a danger entry, none gets « je ne sais pas », every immediate one the numbers."""
+    verdicts = evaluate(
+        plain_engine, Renderer(plain_engine.kb), load_cases(DATA_DIR / f"safety_{name}.toml")
+    )
+    danger = [v for v in verdicts if v.case.danger]
+    immediate = [v for v in verdicts if v.case.immediate]
+    assert len(danger) >= 150 and len(immediate) >= 50
+    assert sum(bool(v.danger_ok) for v in danger) / len(danger) >= DANGER_TARGET
+    assert [v.case.text for v in danger if v.answer.status == NO_MATCH] == []
+    assert [v.case.text for v in immediate if not v.numbers_ok] == []
+
+
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
     """Writer I's set, never read case by case (docs/legal-changes.md lists each read of its
     figures). Floors at its second read (2026-12-02): decisions 111 of 118; danger entry 106 of
