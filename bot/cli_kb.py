@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bot.config import Config, load_config
-from bot.engine.answer import Answer, Engine, NoScanner
+from bot.engine.answer import Answer, Engine, EngineSettings, NoScanner
 from bot.engine.loading import load_knowledge
 from bot.engine.reload import failing_rule_cases
 from bot.engine.render import Renderer, Reply
@@ -47,9 +49,18 @@ def _knowledge_dir(args: argparse.Namespace, config: Config) -> Path | None:
     return Path(args.knowledge) if args.knowledge else config.knowledge_dir
 
 
+def _with_model_cache(settings: EngineSettings) -> EngineSettings:
+    """`repere ask` without a data directory keeps the trained model in the user's cache
+    directory, so that the next question starts in a few seconds (docs/matching.md)."""
+    if settings.model.cache_dir is not None:
+        return settings
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return replace(settings, model=replace(settings.model, cache_dir=root / "repere"))
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     config = _config(args)
-    engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
+    engine = Engine.load(_knowledge_dir(args, config), settings=_with_model_cache(config.engine))
     renderer = Renderer(engine.kb)
     questions: list[str]
     if args.question == ["-"]:

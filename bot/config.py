@@ -173,12 +173,17 @@ def load_config(path: Path | str | None) -> Config:
     engine = _engine_settings(file, raw.get("engine", {}))
     bot = _table(file, "bot", raw)
     knowledge_dir = _dir(file, "bot.knowledge_dir", bot.pop("knowledge_dir", None), base, True)
+    bot_settings = _bot(file, bot, base)
+    if bot_settings.data_dir is not None:
+        # The trained model's weights, kept between starts (engine/training.py).
+        model = replace(engine.model, cache_dir=bot_settings.data_dir / "cache")
+        engine = replace(engine, model=model)
     return Config(
         path=file,
         knowledge_dir=knowledge_dir,
         engine=engine,
         matrix=_matrix(file, raw) if "matrix" in raw else None,
-        bot=_bot(file, bot, base),
+        bot=bot_settings,
         roles=_roles(file, _table(file, "roles", raw)),
         privacy=_privacy(file, _table(file, "privacy", raw)),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def repere(
-    *args: str, stdin: str | None = None, timeout: float = 120
+    *args: str, stdin: str | None = None, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -20,7 +21,21 @@ def repere(
         text=True,
         cwd=ROOT,
         timeout=timeout,
+        env=None if env is None else {**os.environ, **env},
     )
+
+
+def test_ask_keeps_the_trained_model_for_the_next_start(tmp_path: Path):
+    """Without a data directory, `ask` keeps the weights in the user's cache directory (0600);
+    the next start reads them and answers the same."""
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    question = "un gendarme veut le num de tel d'une famille"
+    first = repere("ask", "--json", question, env=env)
+    (saved,) = (tmp_path / "repere").glob("model-*.npz")
+    assert saved.stat().st_mode & 0o777 == 0o600
+    second = repere("ask", "--json", question, env=env)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout and '"requisition-opj"' in first.stdout
 
 
 def test_ask_plain():

@@ -101,3 +101,39 @@ def test_engine_without_the_model_still_ranks(kb: KnowledgeBase, lexicon):
     engine = Engine(kb, NoScanner(), settings, lexicon)
     assert engine.matcher.model is None
     assert engine.answer("l'OPJ me demande l'adresse d'un usager").entry_id == "requisition-opj"
+
+
+def test_saved_weights_answer_like_fresh_ones(kb: KnowledgeBase, lexicon, tmp_path):
+    """The model cache (training.py): a second start reads the weights, and ranks the same."""
+    settings = EngineSettings(model=replace(ModelSettings(), cache_dir=tmp_path / "cache"))
+    fresh = Engine(kb, NoScanner(), settings, lexicon)
+    saved = sorted((tmp_path / "cache").iterdir())
+    assert len(saved) == 1 and saved[0].stat().st_mode & 0o777 == 0o600
+    again = Engine(kb, NoScanner(), settings, lexicon)
+    assert fresh.matcher.model is not None and again.matcher.model is not None
+    np.testing.assert_array_equal(fresh.matcher.model.weights, again.matcher.model.weights)
+    for q in ("l'OPJ veut l'adresse d'une usagère", "que dire en CLSPD", "recette de crêpes"):
+        assert fresh.answer(q) == again.answer(q)
+
+
+def test_an_unreadable_cache_trains_again(kb: KnowledgeBase, lexicon, tmp_path):
+    settings = EngineSettings(model=replace(ModelSettings(), cache_dir=tmp_path))
+    Engine(kb, NoScanner(), settings, lexicon)
+    (saved,) = tmp_path.glob("model-*.npz")
+    saved.write_bytes(b"not a model")
+    engine = Engine(kb, NoScanner(), settings, lexicon)
+    assert engine.answer("l'OPJ veut l'adresse d'une usagère").entry_id == "requisition-opj"
+    assert saved.read_bytes() != b"not a model"  # written again
+
+
+def test_a_changed_base_gets_new_weights(kb: KnowledgeBase, lexicon, tmp_path):
+    settings = EngineSettings(model=replace(ModelSettings(), cache_dir=tmp_path))
+    Engine(kb, NoScanner(), settings, lexicon)
+    (first,) = tmp_path.glob("model-*.npz")
+    entry = next(iter(kb.entries.values()))
+    changed = replace(
+        kb, entries={**kb.entries, entry.id: replace(entry, questions=(*entry.questions, "x y z"))}
+    )
+    Engine(changed, NoScanner(), settings, lexicon)
+    (second,) = tmp_path.glob("model-*.npz")
+    assert second != first

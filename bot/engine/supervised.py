@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 
@@ -46,6 +47,10 @@ class ModelSettings:
     # index, 825 MB and a 88 ms p99 (repere bench, 2026-12-02), far over the budget; the ranking
     # then works without it, as before the signal.
     max_entries: int = 2000
+    # Where trained weights are kept between runs (training.py): a start of `repere ask` or of
+    # the bot then reads them instead of training again. None: train every time. Not part of
+    # what the model is, so not part of its cache key.
+    cache_dir: Path | None = None
 
 
 def words(text: str) -> list[str]:
@@ -91,10 +96,14 @@ class PhrasingModel:
         classes: int,
         settings: ModelSettings | None = None,
         rivals: Callable[[int], Sequence[int]] | None = None,
+        state: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self.settings = s = settings or ModelSettings()
         self.classes = classes
         self.off_topic = classes - 1
+        if state is not None:
+            self._restore(state)
+            return
         cache: dict[str, list[str]] = {}
         grams = [ngrams(t, cache) for t in texts]
         # One vocabulary per part, so that a word and a character n-gram never share an id.
@@ -114,6 +123,29 @@ class PhrasingModel:
         self.bias = np.zeros(classes)
         examples = [self._vector(g) for g in grams]
         self._train(examples, list(labels), rivals)
+
+    def state(self) -> dict[str, np.ndarray]:
+        """What a trained model is, as plain arrays (no pickle): `state=` rebuilds it."""
+        return {
+            "words": np.array(list(self.vocab[0]), dtype=str),
+            "chars": np.array(list(self.vocab[1]), dtype=str),
+            "idf": self.idf,
+            "weights": self.weights,
+            "bias": self.bias,
+        }
+
+    def _restore(self, state: Mapping[str, np.ndarray]) -> None:
+        words_, chars = state["words"].tolist(), state["chars"].tolist()
+        self.vocab = (
+            {g: i for i, g in enumerate(words_)},
+            {g: i + len(words_) for i, g in enumerate(chars)},
+        )
+        self.idf = np.asarray(state["idf"])
+        self.weights = np.asarray(state["weights"])
+        self.bias = np.asarray(state["bias"])
+        self.exact = self.weights.ndim == 2
+        if len(self.idf) != len(words_) + len(chars) or len(self.bias) != self.classes:
+            raise ValueError("saved model does not fit")
 
     def _vector(self, grams: tuple[list[str], list[str]]) -> Features:
         parts = []
