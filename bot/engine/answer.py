@@ -184,11 +184,9 @@ class Engine:
         return self.consider(question)[1]
 
     def consider(self, question: str) -> tuple[Analysis, Answer]:
-        """The answer, and what a pending choice keeps of the question (never its text).
-
-        Small talk comes first: a greeting is not a question. An article asked by its number
-        gets its card, unless the question is a situation its entry or a rule answers.
-        """
+        """The answer, and what a pending choice keeps of the question (never its text): small
+        talk first, then an article's card unless the question is a situation an entry or a rule
+        answers, then small talk among unknown words (special.py)."""
         kind = self.smalltalk.kind(question)
         if kind is not None:
             return NOTHING, smalltalk_answer(kind)
