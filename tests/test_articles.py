@@ -86,6 +86,9 @@ TYPED = [
     ("le 60 1 ca dit quoi", "cpp-60-1"),
     ("art.226-13", "cp-226-13"),
     ("article 40 2", "cpp-40"),
+    # dictated in words
+    ("deux cent vingt six treize c'est quoi", "cp-226-13"),
+    ("que dit le soixante un", "cpp-60-1"),
 ]
 
 
@@ -211,3 +214,14 @@ def test_article_command_known_unknown_and_empty(renderer: Renderer, kb: Knowled
 
 def test_no_match_is_still_no_match_without_an_article(plain_engine: Engine):
     assert plain_engine.answer("à quelle heure ferme la cantine ?").status == NO_MATCH
+
+
+def test_number_words_become_digits_only_in_runs():
+    from bot.engine.number_words import digits
+
+    assert digits("deux cent vingt six treize") == "226 13"
+    assert digits("quatre cent trente quatre quinze un") == "434 15 1"
+    assert digits("quatre vingt dix sept") == "97"
+    assert digits("trois cent quarante et un") == "341"
+    # a single number word stays a word: « un enfant de deux ans » holds no number
+    assert digits("un enfant de deux ans") == "un enfant de deux ans"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.engine.knowledge import Entry, Source
 from bot.engine.normalize import fold
+from bot.engine.number_words import digits
 
 # The codes, by the key used everywhere (datasets, JSON), with the words that name them once
 # folded. Matched as whole words: "penal" is not "penale", so "procédure pénale" is never the CP.
@@ -121,7 +122,7 @@ class ArticleCard:
 
 def only_asks(text: str) -> bool:
     """True when the message holds nothing but an article, a code and "what does it say" words."""
-    folded = re.sub(r"[^\w ]", " ", fold(text).replace("'", " ").replace("’", " "))
+    folded = re.sub(r"[^\w ]", " ", digits(fold(text)).replace("'", " ").replace("’", " "))
     folded = _ASKED.sub(" ", _SPACED.sub(" ", folded))
     for names in CODES.values():
         for name in names:
@@ -163,7 +164,8 @@ def codes_named(folded: str) -> frozenset[str]:
 
 
 def mentions(text: str) -> tuple[Mention, ...]:
-    folded = " ".join(fold(text).replace("’", "'").split())
+    # « deux cent vingt six treize », dictated: 226 13, read as the spaced number it is.
+    folded = digits(" ".join(fold(text).replace("’", "'").split()))
     named = bool(codes_named(re.sub(r"[^\w' ]", " ", folded)))
     found: list[Mention] = []
     for m in _SPACED.finditer(folded):

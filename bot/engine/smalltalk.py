@@ -23,7 +23,7 @@ MAX_WORDS = 20
 # A message that opens or closes with small talk and says a few more words the base does not
 # know ("ok merci je transmets à ma cheffe") is small talk too, but only when nothing else in it
 # is understood: `lead` gives its kind, the engine checks that no fact and no entry is seen.
-MAX_REST = 8
+MAX_REST = 5
 # A word of five letters or more may carry one typo ("mrci" is too short to guess, "bonjor" is not).
 _TYPO_FROM = 5
 
@@ -69,12 +69,12 @@ class SmallTalkMatcher:
             return None
         covered, seen = self._cover(tokens)
         kind = _strongest(seen)
-        if kind is not None and len(tokens) - covered <= MAX_REST:
+        if kind is not None and len(tokens) - covered <= MAX_REST and _said(tokens[:covered]):
             return kind
         for start in range(1, min(MAX_REST, len(tokens) - 1) + 1):
             tail = tokens[start:]
             covered, seen = self._cover(tail)
-            if covered == len(tail) and _strongest(seen) is not None:
+            if covered == len(tail) and _strongest(seen) is not None and _said(tail):
                 return _strongest(seen)
         return None
 
@@ -93,6 +93,12 @@ class SmallTalkMatcher:
             else:
                 break
         return i, seen
+
+
+def _said(tokens: tuple[str, ...]) -> bool:
+    """Enough small talk to count beside unknown words: « c'est » is not « cc » (a greeting once
+    its repeated letter is collapsed), « re » and « yo » are too short to tell."""
+    return sum(len(t) for t in tokens) >= 4
 
 
 def _strongest(seen: set[str]) -> str | None:

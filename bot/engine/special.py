@@ -36,9 +36,9 @@ def unless_smalltalk(
     decision: str | None,
 ) -> tuple[Analysis, Answer]:
     """« ok merci je transmets à ma cheffe »: small talk with a few words around it, when
-    nothing else is understood (no entry, no rule deciding, no personal data), gets the short
+    nothing else is understood (no entry, no rule deciding, no police guess, no personal data), gets the short
     reply instead of « je ne sais pas »."""
-    if answer.status != NO_MATCH or decision is not None or analysis.personal_data:
+    if answer.status != NO_MATCH or decision or answer.escalate or analysis.personal_data:
         return analysis, answer
     kind = talk.lead(question)
     return (analysis, answer) if kind is None else (NOTHING, smalltalk_answer(kind))
@@ -73,5 +73,7 @@ def with_card(
     """The answer, or the card of the article the question asks about by its number: a question
     that is a situation its entry (citing the article) or a deciding rule answers keeps it."""
     entry = kb.entries.get(answer.entry_id or "") if answer.status == ANSWERED else None
-    card = articles.card_for(question, entry, decision is not None and answer.status != NO_MATCH)
+    # A rule that decides keeps an answered entry; a choice between entries (« témoin ou audition
+    # libre ? ») gives way to the card of the article named, which lists the same entries to pick.
+    card = articles.card_for(question, entry, decision is not None and answer.status == ANSWERED)
     return answer if card is None else card_answer(answer, card, decision, limit)
