@@ -88,7 +88,7 @@ TYPED = [
     ("article 40 2", "cpp-40"),
     # dictated in words
     ("deux cent vingt six treize c'est quoi", "cp-226-13"),
-    ("que dit le soixante un", "cpp-60-1"),
+    ("que dit le soixante et un du cpp", "cpp-61"),
 ]
 
 
