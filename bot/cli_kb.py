@@ -210,14 +210,14 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 
 # Sets that may be read case by case: dev (writer D), dev2 (writer E, held out until the morning of
 # 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it),
-# dev4 (writer K) and dev5 (writer L), danger only; see docs/legal-changes.md.
-DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5")
+# dev4 (writer K), dev5 (writer L) and dev6 (writer N), danger only; see docs/legal-changes.md.
+DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), heldout (writer J).
 DEV_GUIDED_SETS = ("dev", "dev2")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
-# Articles and small talk only: dev3 (writer M, 2026-12-03) has no other section.
+# Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section.
 DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3")
 ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")
 

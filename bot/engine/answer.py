@@ -32,6 +32,7 @@ from bot.engine.safety_net import (
     near_danger_entry,
     nobody_asks_but_danger,
     ranked_with_danger,
+    with_danger_offer,
     with_emergency,
 )
 from bot.engine.smalltalk import SmallTalkMatcher
@@ -302,9 +303,8 @@ class Engine:
                 for r in ranked
                 if best is not None and best.confidence - r.confidence < s.clarify_margin
             ]
-            candidates = tuple(
-                Candidate(r.entry_id, self.kb.entries[r.entry_id].title, round(r.confidence, 3))
-                for r in top[: s.max_candidates]
+            candidates = with_danger_offer(
+                self.kb, top[: s.max_candidates], outcome, self.danger_entries
             )
         elif status == NO_MATCH:
             # Not a guess: the entries a fired rule is about, offered as further reading.

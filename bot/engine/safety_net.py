@@ -102,7 +102,7 @@ def ranked_with_danger(
         Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3))
         for r in ranked[:limit]
     ]
-    rule_danger = outcome.answer_entry or set_aside_danger(kb, outcome, danger)
+    rule_danger = danger_offer(kb, outcome, danger)
     if (
         rule_danger is not None
         and rule_danger in kb.entries
@@ -112,6 +112,39 @@ def ranked_with_danger(
     ):
         shown.insert(1, Candidate(rule_danger, kb.entries[rule_danger].title, 0.0))
     return tuple(shown[:limit])
+
+
+def fired_danger(outcome: RuleOutcome, danger: Collection[str]) -> str | None:
+    """The entry of the highest fired danger rule (a rule of higher priority, such as the CLSPD
+    one, may name its own entry first)."""
+    return next(
+        (
+            r.entries[0]
+            for r in outcome.fired
+            if r.always_answer and r.entries and r.entries[0] in danger
+        ),
+        None,
+    )
+
+
+def danger_offer(kb: KnowledgeBase, outcome: RuleOutcome, danger: Collection[str]) -> str | None:
+    """The danger entry to keep among those offered: a fired danger rule's, or one a police or
+    justice rule set aside."""
+    return fired_danger(outcome, danger) or set_aside_danger(kb, outcome, danger)
+
+
+def with_danger_offer(
+    kb: KnowledgeBase, top: Sequence[Scored], outcome: RuleOutcome, danger: Collection[str]
+) -> tuple[Candidate, ...]:
+    """The entries a ranking tie offers, and the danger entry when a danger is told beside a
+    police request (« un enfant retrouvé seul, vous suivez la famille ? »)."""
+    shown = [
+        Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3)) for r in top
+    ]
+    offer = danger_offer(kb, outcome, danger)
+    if offer is not None and offer in kb.entries and all(c.entry_id != offer for c in shown):
+        shown.append(Candidate(offer, kb.entries[offer].title, 0.0))
+    return tuple(shown)
 
 
 def set_aside_danger(
