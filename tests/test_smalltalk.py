@@ -158,3 +158,22 @@ def test_a_base_without_smalltalk_file_has_no_small_talk(kb_dir: Path):
     (kb_dir / "smalltalk.toml").unlink()
     base = load_knowledge(kb_dir)
     assert SmallTalkMatcher(base.smalltalk).kind("bonjour") is None
+
+
+def test_writer_p_small_talk_and_questions_around_it(plain_engine: Engine):
+    """Writer P's blind set (tests/data/smalltalk_dev4.toml, 2026-12-02, read case by case):
+    every small talk gets the short reply, and no real question beside a greeting or a thank-you is taken for small talk."""
+    import tomllib
+
+    data = tomllib.loads((Path(__file__).parent / "data" / "smalltalk_dev4.toml").read_text())
+    missed = [
+        c["text"] for c in data["smalltalk"] if plain_engine.answer(c["text"]).status != SMALLTALK
+    ]
+    taken = [
+        c["text"]
+        for c in data["notsmalltalk"]
+        if plain_engine.answer(c["text"]).status == SMALLTALK
+    ]
+    assert len(data["smalltalk"]) >= 100 and len(data["notsmalltalk"]) >= 40
+    assert missed == []
+    assert taken == []

@@ -41,7 +41,7 @@ _WORD = re.compile(r"[a-z0-9]+|[\U0001F300-\U0001F3FA\U0001F400-\U0001FAFF\u2600
 
 def words(text: str) -> tuple[str, ...]:
     """Folded words and emoji, punctuation dropped, repeated letters collapsed ("merciii")."""
-    folded = fold(text).replace("+", " plus ")
+    folded = fold(text).replace("@+", " a plus ").replace("+", " plus ")  # « a+ », « @+ »
     return tuple(_REPEATS.sub(r"\1", w) for w in _WORD.findall(folded))
 
 
