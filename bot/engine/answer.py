@@ -248,9 +248,7 @@ class Engine:
         s = self.settings
         ask = find_ask(self.kb.asks, outcome, ranked, s.ask_sure)
         if ask is not None:
-            return ask_answer(
-                self.kb, ask, outcome, ranked, personal, s.answer_threshold, self.danger_entries
-            )
+            return ask_answer(self.kb, ask, outcome, ranked, personal, self.danger_entries)
         ranked = ranked[: s.max_candidates + 1]
         status = NO_MATCH
         best = ranked[0] if ranked else None

@@ -66,12 +66,10 @@ def ask_answer(
     outcome: RuleOutcome,
     ranked: Sequence[Scored],
     personal: tuple[str, ...],
-    sure: float,
     danger_entries: Collection[str],
 ) -> Answer:
-    """Ask for the deciding fact. Police or justice in the question still escalates: a rule that
-    escalates fired, or the best guess is a police or justice entry the words point to surely
-    (« la gendarmrie veut savoir… », a typo no fact reads)."""
+    """Ask for the deciding fact. Police or justice in the question still escalates (a rule that
+    escalates fired; the usual typos of their names are among the facts' words)."""
     choices = ask_choices(ask)
     scores = {r.entry_id: r.confidence for r in ranked}
     entry_ids = tuple(dict.fromkeys(c.entry_id for c in choices))
@@ -81,8 +79,9 @@ def ask_answer(
     # The best guess among the choices: what `entry_id` means for a clarification.
     guess = next((r for r in ranked if r.entry_id in entry_ids), None)
     guess_id = guess.entry_id if guess is not None else entry_ids[0]
-    sure_guess = guess is not None and guess.confidence >= sure
-    escalate = outcome.escalate or (sure_guess and kb.entries[guess_id].escalate)
+    # Escalation from a police or justice request the question makes (a rule), never from the best
+    # guess: the question asks who asks, so the guess cannot know it is the police.
+    escalate = outcome.escalate
     # Every reply cites: the fired rules' texts, else those of the best guess.
     source_ids = outcome.source_ids or kb.entries[guess_id].sources
     return Answer(
