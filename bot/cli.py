@@ -10,6 +10,7 @@ from typing import Any
 from bot.cli_kb import (
     ARTICLE_SETS,
     GUIDED_SETS,
+    MISSING_SETS,
     SAFETY_SETS,
     cmd_ask,
     cmd_bench,
@@ -132,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="décision guidée : le fait décisif demandé, puis la réponse à la question d'origine",
     )
-    _set_and_show(guided, GUIDED_SETS)
+    _set_and_show(guided, MISSING_SETS)
     guided.set_defaults(func=cmd_kb_guided)
 
     articles = kb_sub.add_parser(

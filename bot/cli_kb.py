@@ -216,7 +216,10 @@ SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), heldout (writer J).
 DEV_GUIDED_SETS = ("dev", "dev2")
+# Missing and complete questions only: dev4 (writer Q, 2026-12-02) has no other section.
+DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
+MISSING_SETS = (*DEV_MISSING_SETS, "heldout")
 # Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section.
 DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3")
 ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")
@@ -279,9 +282,9 @@ def cmd_kb_guided(args: argparse.Namespace) -> int:
 
     config = _config(args)
     engine = Engine.load(_knowledge_dir(args, config), NoScanner(), config.engine)
-    if _show_refused(args, DEV_GUIDED_SETS):
+    if _show_refused(args, DEV_MISSING_SETS):
         return 2
-    names = list(GUIDED_SETS) if args.set == "all" else [args.set]
+    names = list(MISSING_SETS) if args.set == "all" else [args.set]
     for name in names:
         missing, complete = load_guided(DATA_DIR / f"guided_{name}.toml")
         verdicts = evaluate_missing(engine, missing)
