@@ -12,8 +12,8 @@ from bot.tools.articles_eval import Outcome, evaluate, load_cases, report
 from bot.tools.evaluation import DATA_DIR
 
 # Floors at what the held-out set measured when the guard was set (docs/matching.md): writer J,
-# first read 2026-12-02, 20 of 25 articles and 20 of 30 small talk. The issue asks for ≥ 90 % and every one; these floors only keep them from falling.
-FLOORS = {"heldout": (20 / 25, 20 / 30)}
+# sixth read (third session of 2026-12-02), 25 of 25 articles and 27 of 30 small talk. The issue asks for ≥ 90 % and every one; these floors only keep them from falling.
+FLOORS = {"heldout": (25 / 25, 27 / 30)}
 
 
 def _run(engine: Engine, name: str) -> tuple[list[Outcome], list[Outcome]]:

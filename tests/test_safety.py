@@ -62,13 +62,13 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
 
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
     """Writer I's set, never read case by case (docs/legal-changes.md lists each read of its
-    figures). Floors at its second read (2026-12-02): decisions 111 of 118; danger entry 106 of
-    112 and two « je ne sais pas », numbers 47 of 48 — the last three below the issue's targets
-    (95 %, none, all), kept from falling while the gap is open."""
+    figures). Floors at its sixth read (third session of 2026-12-02): decisions 109 of 118; danger
+    entry 109 of 112 and one « je ne sais pas », numbers 47 of 48 — the last two below the issue's
+    targets (none, all), kept from falling while the gap is open."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
     assert decisions >= DECISION_TARGET
-    assert danger >= 106 / 112
-    assert dead_ends <= 2
+    assert danger >= 109 / 112
+    assert dead_ends <= 1
     assert numbers >= 47 / 48
 
 
