@@ -25,6 +25,14 @@ def test_added_for_a_danger_in_general_words_with_a_victim_only():
     assert with_emergency((), LINE, {"signal.urgence", "signal.mineur"}, [], DANGER) == (LINE,)
     assert with_emergency((), LINE, {"signal.danger", "signal.vulnerable"}, [], DANGER) == (LINE,)
     assert with_emergency((), LINE, {"signal.urgence", "demandeur.police"}, [], DANGER) == ()
+    assert with_emergency((), LINE, {"signal.danger"}, [], DANGER) == ()
+
+
+def test_added_for_an_emergency_beside_a_danger_or_a_weapon_without_a_victim():
+    """« un gendarme dit qu'une personne est en danger, c'est urgent »: the numbers, whoever asks."""
+    urgent_danger = {"signal.urgence", "signal.danger", "demandeur.police"}
+    assert with_emergency((), LINE, urgent_danger, ["requisition-forme"], DANGER) == (LINE,)
+    assert with_emergency((), LINE, {"signal.urgence", "signal.arme"}, [], DANGER) == (LINE,)
 
 
 def test_not_added_twice_nor_without_danger():

@@ -51,8 +51,15 @@ def nobody_asks_but_danger(outcome: RuleOutcome) -> bool:
 
 
 def touches_danger(facts: Collection[str]) -> bool:
+    """A harm told, a danger or an emergency beside a victim, or an emergency beside a danger or a
+    weapon with no victim named (« un gendarme dit qu'une personne est en danger, c'est urgent »):
+    the reply then carries the emergency numbers, whatever entry answers."""
     seen = set(facts)
-    return bool(HARM_FACTS & seen) or bool(DANGER_FACTS & seen and VICTIM_FACTS & seen)
+    return (
+        bool(HARM_FACTS & seen)
+        or bool(DANGER_FACTS & seen and VICTIM_FACTS & seen)
+        or ("signal.urgence" in seen and bool({"signal.danger", "signal.arme"} & seen))
+    )
 
 
 def has_numbers(advice: Iterable[str]) -> bool:
