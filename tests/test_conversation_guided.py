@@ -124,3 +124,22 @@ def test_je_ne_sais_pas_offers_topics_to_pick_by_number(engine: Engine):
     picked = policy.on_message(msg("1"), ctx(engine), state)
     assert picked.count is not None and picked.count.entry_id == first
     assert picked.count.status == ANSWERED
+
+
+def test_a_long_reply_that_asks_nothing_is_an_answer(plain_engine: Engine):
+    """« la synthèse avec l'éduc et la psy qui les suivent » answers the meeting question; a
+    reply with a question mark that leads elsewhere is a question of its own."""
+    from bot.conversation.choose import _asks, choice_in_words
+    from bot.engine.clarify import ask_choices
+
+    asks = {a.id: ask_choices(a) for a in plain_engine.kb.asks}
+    cadre = asks["cadre"]
+    n = choice_in_words("la synthese avec l'educ et la psy qui les suivent", cadre, plain_engine)
+    assert n is not None and cadre[n - 1].entry_id == "secret-partage-action-sociale"
+    n = choice_in_words(
+        "une reunion avec la mission locale et le club de foot", cadre, plain_engine
+    )
+    assert n is not None and cadre[n - 1].entry_id == "consentement-information-usager"
+    # a long reply that asks something is checked as a question of its own
+    assert _asks("et si c'est la police ?", "et si c est la police")
+    assert not _asks("la synthese avec l'educ", "la synthese avec l educ")

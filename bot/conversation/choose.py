@@ -21,6 +21,25 @@ QUESTION_WORDS = 6
 OTHER_WORDS = frozenset({"autre", "autres", "quelqu'un d'autre", "qqun d'autre", "aucun"})
 
 
+# What makes a long reply a question of its own: a question mark, or words that ask. « la synthèse
+# avec l'éduc et la psy qui les suivent » answers; « et si c'est la police ? » asks.
+_ASKING = (
+    "et si ",
+    "est ce",
+    "je peux",
+    "puis je",
+    "peut on",
+    "on peut",
+    "comment",
+    "pourquoi",
+    "quoi",
+)
+
+
+def _asks(text: str, words: str) -> bool:
+    return "?" in text or any(w in f" {words.replace(chr(39), ' ')} " for w in _ASKING)
+
+
 def choice_in_words(text: str, choices: Sequence[Choice], engine: Engine) -> int | None:
     """The 1-based choice a reply in words names, or None: then it is a new question."""
     if not choices:
@@ -36,7 +55,7 @@ def choice_in_words(text: str, choices: Sequence[Choice], engine: Engine) -> int
     number = counts.index(best) + 1
     # « et si c'est la police qui veut le dossier d'un autre usager ? » names a choice but is a
     # question of its own: answered alone it leads elsewhere than the choice would.
-    if len(words.split()) >= QUESTION_WORDS:
+    if len(words.split()) >= QUESTION_WORDS and _asks(text, words):
         alone = engine.respond(analysis)
         if alone.status == ANSWERED and alone.entry_id != choices[number - 1].entry_id:
             return None
