@@ -37,7 +37,8 @@ _ASKING = (
 
 
 def _asks(text: str, words: str) -> bool:
-    return "?" in text or any(w in f" {words.replace(chr(39), ' ')} " for w in _ASKING)
+    spaced = " " + words.replace("'", " ") + " "
+    return "?" in text or any(w in spaced for w in _ASKING)
 
 
 def choice_in_words(text: str, choices: Sequence[Choice], engine: Engine) -> int | None:

@@ -91,6 +91,13 @@ def danger_entries(kb: KnowledgeBase) -> frozenset[str]:
     )
 
 
+def candidates(kb: KnowledgeBase, scored: Sequence[Scored]) -> list[Candidate]:
+    """Ranked entries as the candidates an answer offers."""
+    return [
+        Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3)) for r in scored
+    ]
+
+
 def ranked_with_danger(
     kb: KnowledgeBase,
     ranked: Sequence[Scored],
@@ -105,10 +112,7 @@ def ranked_with_danger(
     petite est seule chez elle ») keeps its entry among those offered; so does a danger a police
     or justice rule set aside (the requisition route answers, the danger entry stays offered).
     """
-    shown = [
-        Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3))
-        for r in ranked[:limit]
-    ]
+    shown = candidates(kb, ranked[:limit])
     rule_danger = danger_offer(kb, outcome, danger)
     if (
         rule_danger is not None
@@ -145,9 +149,7 @@ def with_danger_offer(
 ) -> tuple[Candidate, ...]:
     """The entries a ranking tie offers, and the danger entry when a danger is told beside a
     police request (« un enfant retrouvé seul, vous suivez la famille ? »)."""
-    shown = [
-        Candidate(r.entry_id, kb.entries[r.entry_id].title, round(r.confidence, 3)) for r in top
-    ]
+    shown = candidates(kb, top)
     offer = danger_offer(kb, outcome, danger)
     if offer is not None and offer in kb.entries and all(c.entry_id != offer for c in shown):
         shown.append(Candidate(offer, kb.entries[offer].title, 0.0))
