@@ -11,8 +11,9 @@ from bot.engine.answer import Engine
 from bot.tools.articles_eval import Outcome, evaluate, load_cases, report
 from bot.tools.evaluation import DATA_DIR
 
-# Floors at what the held-out set measured when the guard was set (docs/matching.md): writer J,
-# sixth read (third session of 2026-12-02), 25 of 25 articles and 27 of 30 small talk. The issue asks for ≥ 90 % and every one; these floors only keep them from falling.
+# Floors at what the held-out set measured when the guard was set (docs/matching.md): writer S,
+# first read (fourth session of 2026-12-02), 25 of 25 articles and 27 of 30 small talk. The issue
+# asks for ≥ 90 % and every one; these floors only keep them from falling.
 FLOORS = {"heldout": (25 / 25, 27 / 30)}
 
 
@@ -26,9 +27,10 @@ def _share(outcomes: list[Outcome]) -> float:
     return sum(o.ok for o in outcomes) / len(outcomes)
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev5"])
 def test_dev_sets_meet_the_targets(plain_engine: Engine, name: str):
-    """dev (writer G), dev2 (writer H) and dev3 (writer M, 60 + 60): read case by case."""
+    """dev (writer G), dev2 (writer H), dev3 (writer M, 60 + 60) and dev5 (writer J, held out until
+    the fourth session of 2026-12-02): read case by case."""
     on_articles, on_talk = _run(plain_engine, name)
     shown = report(name, on_articles, on_talk, show=True)
     assert _share(on_articles) >= 0.90, shown

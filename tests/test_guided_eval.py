@@ -17,8 +17,9 @@ from bot.tools.guided_eval import (
 )
 
 # Floors at what each set measured when the guard was set, against regressions, not goals.
-# heldout: writer J's set, first read on 2026-12-02 (aggregates only, docs/matching.md); dev2: writer
-# H's set, held out until then. Both are below the issue's target for the share asked (75 %).
+# heldout: writer S's set, first read in the fourth session of 2026-12-02 (aggregates only,
+# docs/matching.md): below the issue's targets for the share asked (75 %) and for wrong answers
+# (5 %). dev2: writer H's set, held out until the second session of that day.
 FLOORS = {
     "dev2": {
         "asked": 28 / 45,
@@ -28,11 +29,11 @@ FLOORS = {
         "complete": 24 / 30,
     },
     "heldout": {
-        "asked": 35 / 50,
-        "wrong": 1 / 50,
-        "dead_end": 4 / 50,
-        "replies": 77 / 118,
-        "complete": 28 / 30,
+        "asked": 36 / 50,
+        "wrong": 6 / 50,
+        "dead_end": 0 / 50,
+        "replies": 80 / 122,
+        "complete": 27 / 30,
     },
 }
 
@@ -53,9 +54,10 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, float, float, flo
     )
 
 
-@pytest.mark.parametrize("name", ["dev", "dev4"])
+@pytest.mark.parametrize("name", ["dev", "dev4", "dev5"])
 def test_guided_decision_meets_the_targets_on_dev(plain_engine: Engine, name: str):
-    """dev (writer G) and dev4 (writer Q, blind, 60 missing and 20 complete): read case by case."""
+    """dev (writer G), dev4 (writer Q, blind, 60 missing and 20 complete) and dev5 (writer J, held
+    out until the fourth session of 2026-12-02): read case by case."""
     asked, wrong, dead_ends, replies, complete = _figures(plain_engine, name)
     assert asked >= TARGET_ASKED
     assert wrong <= TARGET_WRONG

@@ -195,13 +195,17 @@ def test_typos_cost_little(kb: KnowledgeBase, lexicon, devset: list[Labelled]):
 
 
 def test_unsure_police_question_still_gets_the_hierarchy_advice(kb: KnowledgeBase, lexicon):
-    """No answer, but the best guess is a police entry: the escalation advice stays."""
-    question = "qui repond dans le service, moi ou ma cheffe"  # names no police: no rule fires
+    """No answer, but the best guess is a police entry and the police are named: the escalation
+    advice stays. Without police or justice in the question, a guess never escalates."""
+    question = "cote police, c est qui dans le service, moi ou ma cheffe"  # no rule fires
     unsure = EngineSettings(answer_threshold=0.999)
     a = Engine(kb, NoScanner(), replace(unsure, escalate_floor=0.0), lexicon).answer(question)
     assert a.status == NO_MATCH and a.rules == () and a.escalate
     b = Engine(kb, NoScanner(), replace(unsure, escalate_floor=1.0), lexicon).answer(question)
     assert b.status == NO_MATCH and not b.escalate
+    unnamed = "qui repond dans le service, moi ou ma cheffe"
+    c = Engine(kb, NoScanner(), replace(unsure, escalate_floor=0.0), lexicon).answer(unnamed)
+    assert c.status == NO_MATCH and c.rules == () and not c.escalate
 
 
 def test_a_question_close_to_a_known_off_topic_one_loses_confidence():

@@ -29,6 +29,7 @@ from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import (
     danger_entries,
+    escalates,
     near_danger_entry,
     nobody_asks_but_danger,
     ranked_with_danger,
@@ -322,15 +323,7 @@ class Engine:
                 source_ids.extend(self.kb.entries[c.entry_id].sources)
         source_ids.extend(outcome.source_ids)
         sources = tuple(self.kb.sources[sid] for sid in dict.fromkeys(source_ids))
-        # Escalation from a police or justice request (a rule), or from a police entry the
-        # words surely lead to; never from police words beside a danger nobody asks about.
-        escalate = outcome.escalate or (
-            not nobody_asks
-            and any(
-                self.kb.entries[eid].escalate
-                for eid in escalating_candidates(status, entry, candidates, best, s.escalate_floor)
-            )
-        )
+        escalate = escalates(self.kb, outcome, status, entry, candidates, best, s.escalate_floor)
         decision = outcome.decision or (
             entry.decision if entry is not None and status == ANSWERED else None
         )
@@ -369,22 +362,3 @@ class Engine:
             question=question,
             choices=choices,
         )
-
-
-def escalating_candidates(
-    status: str,
-    entry: Entry | None,
-    candidates: Sequence[Candidate],
-    best: Scored | None,
-    floor: float,
-) -> tuple[str, ...]:
-    """The entries whose escalation the answer carries: the one answered, the best of those a
-    clarification offers (a police entry offered second is the words drifting: police words
-    fire the requisition rules), or the best guess of a « je ne sais pas » close enough."""
-    if status == ANSWERED:
-        return (entry.id,) if entry is not None else ()
-    if status == CLARIFY:
-        return tuple(c.entry_id for c in candidates[:1])
-    if status == NO_MATCH and best is not None and best.confidence >= floor:
-        return (best.entry_id,)
-    return ()

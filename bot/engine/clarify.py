@@ -48,7 +48,9 @@ def find_ask(
         if not applies(ask, outcome.facts):
             continue
         mine = set(ask.entries)
-        unsure = not ranked or ranked[0].confidence < sure
+        # « on me demande… », « qqn veut savoir… »: the asker is unnamed, so no entry can be sure.
+        unnamed = any(f in outcome.facts for f in ask.unnamed)
+        unsure = unnamed or not ranked or ranked[0].confidence < sure
         if (top and top[0] in mine) or (unsure and mine.intersection(top[:ANY_TOP])):
             return ask
     return None

@@ -11,6 +11,9 @@ from bot.engine.rules import RuleEngine, RuleOutcome
 
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
+# Facts that only tell whether the police speak to the worker at all (rules.toml, « contact.police »):
+# words like « demande », « dit », « message » say nothing about which entry a question is about.
+GATE_FACTS = frozenset({"contact.police"})
 
 
 def is_practical(outcome: RuleOutcome) -> bool:
@@ -31,6 +34,7 @@ def fact_profiles(
     """
     used = {f for r in kb.rules for group in r.when for f in group}
     used |= {f for r in kb.rules for f in r.unless}
+    used -= GATE_FACTS
     profiles: dict[str, dict[str, float]] = {}
     for eid, entry in kb.entries.items():
         questions = analysed[eid][1 : 1 + len(entry.questions)]

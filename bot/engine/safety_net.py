@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from bot.engine.analysis import Candidate
+from bot.engine.analysis import ANSWERED, CLARIFY, NO_MATCH, Candidate
 from bot.engine.kb_files import EMERGENCY_NUMBERS
 from bot.engine.knowledge import Entry, KnowledgeBase
 from bot.engine.matcher import Scored
@@ -45,6 +45,17 @@ def nobody_asks_but_danger(outcome: RuleOutcome) -> bool:
     """
     return (
         outcome.answer_entry is not None
+        and not outcome.escalate
+        and (not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts))
+    )
+
+
+def judged_without_police(outcome: RuleOutcome) -> bool:
+    """A rule decided without escalating (an élu to refuse, the mayor to inform) and no police or
+    justice word is in the question: a police entry the words drift to (« demande des infos sur
+    l'accompagnement d'un monsieur ») does not make it a requisition."""
+    return (
+        outcome.decision is not None
         and not outcome.escalate
         and (not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts))
     )
@@ -181,3 +192,45 @@ def near_danger_entry(
     return next(
         (r.entry_id for r in ranked if r.entry_id in danger and r.confidence >= floor), None
     )
+
+
+def escalates(
+    kb: KnowledgeBase,
+    outcome: RuleOutcome,
+    status: str,
+    entry: Entry | None,
+    candidates: Sequence[Candidate],
+    best: Scored | None,
+    floor: float,
+) -> bool:
+    """Escalation from a police or justice request (a rule), or from a police entry the words
+    surely lead to; never from police words beside a danger nobody asks about, nor against a rule
+    that decided with no police or justice in the question."""
+    if outcome.escalate:
+        return True
+    if nobody_asks_but_danger(outcome) or judged_without_police(outcome):
+        return False
+    police_named = bool(POLICE_FACTS & outcome.facts)
+    chosen = escalating_candidates(status, entry, candidates, best, floor, police_named)
+    return any(kb.entries[eid].escalate for eid in chosen)
+
+
+def escalating_candidates(
+    status: str,
+    entry: Entry | None,
+    candidates: Sequence[Candidate],
+    best: Scored | None,
+    floor: float,
+    police_named: bool,
+) -> tuple[str, ...]:
+    """The entries whose escalation the answer carries: the one answered, the best of those a
+    clarification offers (a police entry offered second is the words drifting: police words
+    fire the requisition rules), or the best guess of a « je ne sais pas » close enough, when
+    police or justice are named (« top merci pour la réponse rapide » is no requisition)."""
+    if status == ANSWERED:
+        return (entry.id,) if entry is not None else ()
+    if status == CLARIFY:
+        return tuple(c.entry_id for c in candidates[:1])
+    if status == NO_MATCH and police_named and best is not None and best.confidence >= floor:
+        return (best.entry_id,)
+    return ()

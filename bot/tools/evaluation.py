@@ -40,6 +40,8 @@ class Report:
     cited: float | None
     confused: tuple[tuple[str, str, int], ...]
     threshold: float | None = None
+    # Escalated although nobody from police or justice asks (issue 13: at most 4 %).
+    false_escalation: float | None = None
 
 
 def load_set(path: Path) -> list[Labelled]:
@@ -93,10 +95,12 @@ def _report(
     tp = sum(p and g for p, g in zip(pred_none, gold_none, strict=True))
     precision = tp / sum(pred_none) if sum(pred_none) else 1.0
     recall = tp / sum(gold_none) if sum(gold_none) else 1.0
-    escalation = None
+    escalation = false_escalation = None
     if escalated is not None:
         police = [e for e, i in zip(escalated, items, strict=True) if i.police]
         escalation = sum(police) / len(police) if police else 1.0
+        others = [e for e, i in zip(escalated, items, strict=True) if not i.police]
+        false_escalation = sum(others) / len(others) if others else 0.0
     cited_rate = None
     if cited is not None:
         answered = [c for c, p in zip(cited, predicted, strict=True) if p != NONE]
@@ -114,6 +118,7 @@ def _report(
         cited_rate,
         tuple((a, b, n) for (a, b), n in confusions.most_common(8)),
         threshold,
+        false_escalation,
     )
 
 
@@ -315,13 +320,16 @@ BASELINES: dict[str, Callable[[KnowledgeBase], Scorer]] = {
 def format_reports(title: str, reports: Sequence[Report]) -> str:
     lines = [title, ""]
     lines.append(
-        f"{'méthode':34} {'top-1':>7} {'préc. none':>11} {'rappel none':>12} {'escalade':>9} {'cité':>6}"
+        f"{'méthode':34} {'top-1':>7} {'préc. none':>11} {'rappel none':>12} {'escalade':>9}"
+        f" {'à tort':>7} {'cité':>6}"
     )
     for r in reports:
         esc = f"{r.escalation:.1%}" if r.escalation is not None else "-"
+        wrong = f"{r.false_escalation:.1%}" if r.false_escalation is not None else "-"
         cit = f"{r.cited:.1%}" if r.cited is not None else "-"
         lines.append(
-            f"{r.name:34} {r.top1:7.1%} {r.none_precision:11.1%} {r.none_recall:12.1%} {esc:>9} {cit:>6}"
+            f"{r.name:34} {r.top1:7.1%} {r.none_precision:11.1%} {r.none_recall:12.1%} {esc:>9}"
+            f" {wrong:>7} {cit:>6}"
         )
     main = reports[0]
     lines.append("")
