@@ -39,15 +39,16 @@ def _same(word: str, expected: str) -> bool:
 _WORD = re.compile(r"[a-z0-9]+|[\U0001F300-\U0001F3FA\U0001F400-\U0001FAFF\u2600-\u27BF]")
 
 
-# « t'es » is how « tu es » is typed: one spelling for the phrases and the messages.
-_T_ES = re.compile(r"\bt es\b")
+# « t'es », « t'as » are how « tu es », « tu as » are typed: one spelling for the phrases and the
+# messages.
+_T_ES = re.compile(r"\bt (es|as)\b")
 
 
 def words(text: str) -> tuple[str, ...]:
     """Folded words and emoji, punctuation dropped, repeated letters collapsed ("merciii")."""
     folded = fold(text).replace("@+", " a plus ").replace("+", " plus ")  # « a+ », « @+ »
     tokens = " ".join(_REPEATS.sub(r"\1", w) for w in _WORD.findall(folded))
-    return tuple(_T_ES.sub("tu es", tokens).split())
+    return tuple(_T_ES.sub(r"tu \1", tokens).split())
 
 
 class SmallTalkMatcher:
