@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from bot.engine.analysis import NO_MATCH
 from bot.engine.answer import Engine
+from bot.engine.knowledge import KnowledgeBase
+from bot.engine.matcher import Scored
 from bot.engine.render import Renderer
-from bot.engine.safety_net import has_numbers, with_emergency
+from bot.engine.rules import RuleOutcome
+from bot.engine.safety_net import escalates, has_numbers, judged_without_police, with_emergency
 
 LINE = "Danger immédiat : 17 ou 112."
 DANGER = frozenset({"enfant-danger-lever-secret"})
@@ -98,3 +102,43 @@ def test_a_danger_beside_another_question_keeps_its_entry_offered(plain_engine: 
     reached = {a.entry_id} | {c.entry_id for c in a.candidates}
     assert reached & plain_engine.danger_entries
     assert has_numbers(a.advice)
+
+
+def _guess(entry_id: str, confidence: float) -> Scored:
+    return Scored(entry_id, 1.0, confidence, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
+def test_a_deciding_rule_without_police_is_not_overridden_by_a_police_guess(kb: KnowledgeBase):
+    """An élu to refuse, the words drifting to the requisition entry: no escalation."""
+    elu = next(r for r in kb.rules if r.id == "elu-tiers")
+    facts = frozenset({"demandeur.elu", "demande.requete"})
+    outcome = RuleOutcome(facts, (elu,), ())
+    guess = _guess("requisition-opj", 0.48)
+    assert judged_without_police(outcome)
+    assert not escalates(kb, outcome, NO_MATCH, None, (), guess, 0.3)
+    # the same guess beside a police request escalates
+    police = RuleOutcome(facts | {"demandeur.police"}, (elu,), ())
+    assert not judged_without_police(police)
+    assert escalates(kb, police, NO_MATCH, None, (), guess, 0.3)
+
+
+def test_a_no_answer_escalates_on_its_guess_only_with_police_named(kb: KnowledgeBase):
+    guess = _guess("requisition-opj", 0.6)
+    nothing = RuleOutcome(frozenset(), (), ())
+    assert not escalates(kb, nothing, NO_MATCH, None, (), guess, 0.3)
+    named = RuleOutcome(frozenset({"demandeur.police"}), (), ())
+    assert escalates(kb, named, NO_MATCH, None, (), guess, 0.3)
+    assert not escalates(kb, named, NO_MATCH, None, (), _guess("requisition-opj", 0.2), 0.3)
+
+
+def test_police_named_without_addressing_the_worker_does_not_escalate(plain_engine: Engine):
+    for text in (
+        "la sauvegarde de justice et la curatelle renforcee, quelle difference ?",
+        "les gendarmes sont au groupe de travail du clspd, je peux evoquer une famille devant eux ?",
+    ):
+        assert not plain_engine.answer(text).escalate, text
+    for text in (
+        "la gendarmerie m'a appelee pour savoir si on suit un monsieur",
+        "au clspd le gendarme m'a glisse de lui envoyer l'adresse par sms",
+    ):
+        assert plain_engine.answer(text).escalate, text
