@@ -211,9 +211,9 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # Sets that may be read case by case: dev (writer D), dev2 (writer E, held out until the morning of
 # 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it),
 # dev4 (writer K), dev5 (writer L), dev6 (writer N) and dev7 (writer O), danger only, and dev8 (writer I,
-# held out until the fourth session of 2026-12-02, when writer R's set replaced it); see
-# docs/legal-changes.md.
-DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8")
+# held out until the fourth session of 2026-12-02, when writer R's set replaced it), dev9 (writer U,
+# danger only); see docs/legal-changes.md.
+DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), dev5 (writer J, held out until the fourth

@@ -50,10 +50,16 @@ def test_mayor_in_clspd_overrides_mayor_rule(plain_engine: Engine):
 
 
 def test_immediate_danger_overrides_reporting(plain_engine: Engine):
+    ids = fired(plain_engine, "une dame est frappee en ce moment, danger")
+    assert "danger-immediat" in ids and "violences-conjugales" not in ids
+    # a child: the same decision, and the child's entry even when a partner is the author
     ids = fired(plain_engine, "un enfant est frappe en ce moment, danger")
-    assert "danger-immediat" in ids and "danger-mineur" not in ids
+    assert "danger-immediat-enfant" in ids and "danger-mineur" not in ids
+    assert "danger-immediat" not in ids
     a = plain_engine.answer("un enfant est frappe en ce moment, danger")
     assert a.decision == "agir immédiatement"
+    b = plain_engine.answer("le conjoint de la maman vient de secouer le bebe, il est tout mou")
+    assert b.decision == "agir immédiatement" and b.entry_id == "enfant-danger-lever-secret"
 
 
 def test_requisition_rule_escalates_whatever_entry_matched(plain_engine: Engine):

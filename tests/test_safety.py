@@ -46,16 +46,17 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     assert numbers == 1.0
 
 
-@pytest.mark.parametrize("name", ["dev4", "dev5", "dev6", "dev7"])
+@pytest.mark.parametrize("name", ["dev4", "dev5", "dev6", "dev7", "dev9"])
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
-    """dev4 (writer K), dev5 (writer L), dev6 (writer N), dev7 (writer O): danger questions only, read case by case. Every one
-    reaches a danger entry, none gets « je ne sais pas », every immediate one the numbers."""
+    """dev4 (writer K), dev5 (writer L), dev6 (writer N), dev7 (writer O), dev9 (writer U, 100
+    cases): danger questions only, read case by case. Every one reaches a danger entry, none gets
+    « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
         plain_engine, Renderer(plain_engine.kb), load_cases(DATA_DIR / f"safety_{name}.toml")
     )
     danger = [v for v in verdicts if v.case.danger]
     immediate = [v for v in verdicts if v.case.immediate]
-    assert len(danger) >= 150 and len(immediate) >= 50
+    assert len(danger) >= 100 and len(immediate) >= 40
     assert sum(bool(v.danger_ok) for v in danger) / len(danger) >= DANGER_TARGET
     assert [v.case.text for v in danger if v.answer.status == NO_MATCH] == []
     assert [v.case.text for v in immediate if not v.numbers_ok] == []

@@ -134,7 +134,7 @@ def test_a_no_answer_escalates_on_its_guess_only_with_police_named(kb: Knowledge
 def test_police_named_without_addressing_the_worker_does_not_escalate(plain_engine: Engine):
     for text in (
         "la sauvegarde de justice et la curatelle renforcee, quelle difference ?",
-        "les gendarmes sont au groupe de travail du clspd, je peux evoquer une famille devant eux ?",
+        "le tribunal judiciaire ferme a quelle heure le vendredi ?",
     ):
         assert not plain_engine.answer(text).escalate, text
     for text in (
