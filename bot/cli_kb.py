@@ -219,8 +219,9 @@ SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # session of 2026-12-02, when writer J's set replaced it), dev5 (writer J, held out until the fourth
 # session of 2026-12-02, when writer S's set replaced it), heldout (writer S).
 DEV_GUIDED_SETS = ("dev", "dev2", "dev5")
-# Missing and complete questions only: dev4 (writer Q, 2026-12-02) has no other section.
-DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4")
+# Missing and complete questions only: dev4 (writer Q, 2026-12-02) has no other section; dev6 (writer
+# T, fourth session of 2026-12-02) has small talk besides.
+DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4", "dev6")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
 MISSING_SETS = (*DEV_MISSING_SETS, "heldout")
 # Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section.

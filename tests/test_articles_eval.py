@@ -43,3 +43,11 @@ def test_set_aggregates_hold(plain_engine: Engine, name: str):
     articles_floor, talk_floor = FLOORS[name]
     assert _share(on_articles) >= articles_floor, f"articles {_share(on_articles):.0%}"
     assert _share(on_talk) >= talk_floor, f"petits mots {_share(on_talk):.0%}"
+
+
+def test_small_talk_only_set_meets_the_target(plain_engine: Engine):
+    """dev6 (writer T, blind, 40 small talk beside its guided questions): read case by case."""
+    articles, talk = load_cases(DATA_DIR / "guided_dev6.toml")
+    assert not articles and len(talk) == 40
+    _, on_talk = evaluate(plain_engine, articles, talk)
+    assert [o.text for o in on_talk if not o.ok] == []

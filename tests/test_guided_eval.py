@@ -54,10 +54,11 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, float, float, flo
     )
 
 
-@pytest.mark.parametrize("name", ["dev", "dev4", "dev5"])
+@pytest.mark.parametrize("name", ["dev", "dev4", "dev5", "dev6"])
 def test_guided_decision_meets_the_targets_on_dev(plain_engine: Engine, name: str):
-    """dev (writer G), dev4 (writer Q, blind, 60 missing and 20 complete) and dev5 (writer J, held
-    out until the fourth session of 2026-12-02): read case by case."""
+    """dev (writer G), dev4 (writer Q, blind, 60 missing and 20 complete), dev5 (writer J, held
+    out until the fourth session of 2026-12-02) and dev6 (writer T, blind, 60 missing and 20
+    complete): read case by case."""
     asked, wrong, dead_ends, replies, complete = _figures(plain_engine, name)
     assert asked >= TARGET_ASKED
     assert wrong <= TARGET_WRONG

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.engine.knowledge import SMALLTALK_KINDS, SmallTalk
 from bot.engine.normalize import fold
@@ -24,14 +24,15 @@ MAX_WORDS = 20
 # know ("ok merci je transmets à ma cheffe") is small talk too, but only when nothing else in it
 # is understood: `lead` gives its kind, the engine checks that no fact and no entry is seen.
 MAX_REST = 5
-# A word of five letters or more may carry one typo ("mrci" is too short to guess, "bonjor" is not).
+# A word of five letters or more may carry one typo, two letters swapped counting as one ("mrci" is
+# too short to guess, "bonjor" and "bonjoru" are not).
 _TYPO_FROM = 5
 
 
 def _same(word: str, expected: str) -> bool:
     if word == expected:
         return True
-    return len(expected) >= _TYPO_FROM and Levenshtein.distance(word, expected, score_cutoff=1) <= 1
+    return len(expected) >= _TYPO_FROM and OSA.distance(word, expected, score_cutoff=1) <= 1
 
 
 # Words, and emoji as words of their own ("🙏" thanks, "👋" greets); skin tones and variation
