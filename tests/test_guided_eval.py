@@ -17,9 +17,9 @@ from bot.tools.guided_eval import (
 )
 
 # Floors at what each set measured when the guard was set, against regressions, not goals.
-# heldout: writer S's set, first read in the fourth session of 2026-12-02 (aggregates only,
-# docs/matching.md): below the targets for the share asked (75 %) and for wrong answers
-# (5 %). dev2: writer H's set, held out until the second session of that day.
+# heldout: writer S's set, second read at the end of the fourth session of 2026-12-02 (aggregates
+# only, docs/matching.md; the first read was below the targets for the share asked and for
+# wrong answers). dev2: writer H's set, held out until the second session of that day.
 FLOORS = {
     "dev2": {
         "asked": 28 / 45,
@@ -29,10 +29,10 @@ FLOORS = {
         "complete": 24 / 30,
     },
     "heldout": {
-        "asked": 36 / 50,
-        "wrong": 6 / 50,
+        "asked": 40 / 50,
+        "wrong": 2 / 50,
         "dead_end": 0 / 50,
-        "replies": 80 / 122,
+        "replies": 88 / 122,
         "complete": 27 / 30,
     },
 }
