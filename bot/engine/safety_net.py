@@ -43,22 +43,19 @@ def nobody_asks_but_danger(outcome: RuleOutcome) -> bool:
     Then a police entry among the matches is the words drifting (« le 115 », « une note pour la
     commission »), not a requisition: the danger entry answers and nothing escalates.
     """
-    return (
-        outcome.answer_entry is not None
-        and not outcome.escalate
-        and (not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts))
-    )
+    return outcome.answer_entry is not None and not outcome.escalate and _no_police_request(outcome)
 
 
 def judged_without_police(outcome: RuleOutcome) -> bool:
     """A rule decided without escalating (an élu to refuse, the mayor to inform) and no police or
     justice word is in the question: a police entry the words drift to (« demande des infos sur
     l'accompagnement d'un monsieur ») does not make it a requisition."""
-    return (
-        outcome.decision is not None
-        and not outcome.escalate
-        and (not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts))
-    )
+    return outcome.decision is not None and not outcome.escalate and _no_police_request(outcome)
+
+
+def _no_police_request(outcome: RuleOutcome) -> bool:
+    """No police or justice word, or the police named only to be refused or called by the worker."""
+    return not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts)
 
 
 def touches_danger(facts: Collection[str]) -> bool:
