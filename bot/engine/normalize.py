@@ -53,7 +53,17 @@ def raw_tokens(text: str) -> list[str]:
     text = fold(text[:MAX_QUESTION_CHARS])
     text = _ELISION.sub(" ", text)
     text = _ARTICLE.sub("", text)
-    return _NON_WORD.sub(" ", text).split()
+    words = _NON_WORD.sub(" ", text).split()
+    # « on m a demande », « qu on », « j ai » : the elision typed without its apostrophe, on a phone.
+    # « L. 226-2-2 » keeps its L.
+    return [
+        w
+        for w, after in zip(words, [*words[1:], ""], strict=True)
+        if not (w in _BARE_ELISIONS and after and not after[0].isdigit())
+    ]
+
+
+_BARE_ELISIONS = frozenset({"l", "d", "qu", "j", "n", "s", "c", "m", "t"})
 
 
 _LONG_SUFFIXES = (
