@@ -40,6 +40,9 @@ DISCLAIMER = "Ceci est une information, pas un avis juridique"
         ("merci beaucoup c'est très clair", "thanks"),
         ("tu es un robot ou une vraie personne ?", "about"),
         ("je vais voir avec l'équipe, merci !", "thanks"),
+        # function words do not count among the few words around it
+        ("merci, je le note dans le classeur de l'équipe", "thanks"),
+        ("bonjour, je suis nouvelle dans le service depuis lundi", "greeting"),
     ],
 )
 def test_small_talk_is_recognised(plain_engine: Engine, text: str, kind: str):

@@ -24,6 +24,13 @@ MAX_WORDS = 20
 # know ("ok merci je transmets à ma cheffe") is small talk too, but only when nothing else in it
 # is understood: `lead` gives its kind, the engine checks that no fact and no entry is seen.
 MAX_REST = 5
+# Function words do not count in those few (« premiere fois que j ecris au bot » says three words).
+_FUNCTION = frozenset(
+    (
+        "a au aux avec c ce d dans de des du elle en est et il j je l la le les m ma me mes mon n ne "
+        "nous on ou par pour qu que s sa se ses son suis sur t ta te tes ton tu un une vous y"
+    ).split()
+)
 # A word of five letters or more may carry one typo, two letters swapped counting as one ("mrci" is
 # too short to guess, "bonjor" and "bonjoru" are not).
 _TYPO_FROM = 5
@@ -76,7 +83,12 @@ class SmallTalkMatcher:
             return None
         covered, seen = self._cover(tokens)
         kind = _strongest(seen)
-        if kind is not None and len(tokens) - covered <= MAX_REST and _said(tokens[:covered]):
+        rest = tokens[covered:]
+        # A greeting or thanks with context keeps its function words free (« bonjour, je suis
+        # nouvelle dans le service »); a question about the bot followed by more words is a real
+        # question (« qui repond dans le service, moi ou ma cheffe »): every word counts.
+        left = len(rest) if kind == "about" else _rest(rest)
+        if kind is not None and left <= MAX_REST and _said(tokens[:covered]):
             return kind
         for start in range(1, min(MAX_REST, len(tokens) - 1) + 1):
             tail = tokens[start:]
@@ -100,6 +112,10 @@ class SmallTalkMatcher:
             else:
                 break
         return i, seen
+
+
+def _rest(tokens: tuple[str, ...]) -> int:
+    return sum(t not in _FUNCTION for t in tokens)
 
 
 def _said(tokens: tuple[str, ...]) -> bool:
