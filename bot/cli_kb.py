@@ -212,20 +212,23 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # 2026-12-02), dev3 (writer F, held out until the second session of 2026-12-02, when writer I's set replaced it),
 # dev4 (writer K), dev5 (writer L), dev6 (writer N) and dev7 (writer O), danger only, and dev8 (writer I,
 # held out until the fourth session of 2026-12-02, when writer R's set replaced it), dev9 (writer U,
-# danger only); see docs/legal-changes.md.
-DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")
+# danger only), dev10 (writer R, held out until the fifth session of 2026-12-02, when writer V's set
+# replaced it); see docs/legal-changes.md.
+DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), dev5 (writer J, held out until the fourth
-# session of 2026-12-02, when writer S's set replaced it), heldout (writer S).
-DEV_GUIDED_SETS = ("dev", "dev2", "dev5")
+# session of 2026-12-02, when writer S's set replaced it), dev7 (writer S, held out until the fifth
+# session of 2026-12-02, when writer W's set replaced it), heldout (writer W).
+DEV_GUIDED_SETS = ("dev", "dev2", "dev5", "dev7")
 # Missing and complete questions only: dev4 (writer Q, 2026-12-02) has no other section; dev6 (writer
 # T, fourth session of 2026-12-02) has small talk besides.
 DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4", "dev6")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
 MISSING_SETS = (*DEV_MISSING_SETS, "heldout")
-# Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section.
-DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3")
+# Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section; dev8 (writer X,
+# 2026-12-03) is small talk only.
+DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3", "dev8")
 ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")
 
 

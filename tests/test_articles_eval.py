@@ -11,10 +11,10 @@ from bot.engine.answer import Engine
 from bot.tools.articles_eval import Outcome, evaluate, load_cases, report
 from bot.tools.evaluation import DATA_DIR
 
-# Floors at what the held-out set measured when the guard was set (docs/matching.md): writer S,
-# first read (fourth session of 2026-12-02), 25 of 25 articles and 27 of 30 small talk. The issue
-# asks for ≥ 90 % and every one; these floors only keep them from falling.
-FLOORS = {"heldout": (25 / 25, 27 / 30)}
+# Floors at what the held-out set measured when the guard was set (docs/matching.md): writer W,
+# first read (2026-12-03), 24 of 25 articles and 28 of 30 small talk. The issue asks for ≥ 90 %
+# and every one; these floors only keep them from falling.
+FLOORS = {"heldout": (24 / 25, 28 / 30)}
 
 
 def _run(engine: Engine, name: str) -> tuple[list[Outcome], list[Outcome]]:
@@ -27,10 +27,11 @@ def _share(outcomes: list[Outcome]) -> float:
     return sum(o.ok for o in outcomes) / len(outcomes)
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev5"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev5", "dev7"])
 def test_dev_sets_meet_the_targets(plain_engine: Engine, name: str):
-    """dev (writer G), dev2 (writer H), dev3 (writer M, 60 + 60) and dev5 (writer J, held out until
-    the fourth session of 2026-12-02): read case by case."""
+    """dev (writer G), dev2 (writer H), dev3 (writer M, 60 + 60), dev5 (writer J, held out until
+    the fourth session of 2026-12-02) and dev7 (writer S, held out until the fifth): read case by
+    case."""
     on_articles, on_talk = _run(plain_engine, name)
     shown = report(name, on_articles, on_talk, show=True)
     assert _share(on_articles) >= 0.90, shown
@@ -51,3 +52,13 @@ def test_small_talk_only_set_meets_the_target(plain_engine: Engine):
     assert not articles and len(talk) == 40
     _, on_talk = evaluate(plain_engine, articles, talk)
     assert [o.text for o in on_talk if not o.ok] == []
+
+
+def test_writer_x_small_talk(plain_engine: Engine):
+    """dev8 (writer X, blind, 100 small talk only, 2026-12-03): 83 at its first read, 98 after
+    the phrases it showed missing. The two left carry a real topic beside the small talk (« d'une
+    fois sur l'autre » read as a hearing, « en réunion »), so the engine answers them instead."""
+    articles, talk = load_cases(DATA_DIR / "guided_dev8.toml")
+    assert not articles and len(talk) == 100
+    _, on_talk = evaluate(plain_engine, articles, talk)
+    assert sum(o.ok for o in on_talk) >= 98, [o.text for o in on_talk if not o.ok]

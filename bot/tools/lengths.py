@@ -20,7 +20,15 @@ from bot.engine.render import Renderer, Reply
 from bot.tools.evaluation import DATA_DIR
 
 # The sets `--set all` reads, when present (the guided sets land on main later).
-SETS = ("devset", "heldout", "guided_dev", "guided_dev2", "guided_dev5", "guided_heldout")
+SETS = (
+    "devset",
+    "heldout",
+    "guided_dev",
+    "guided_dev2",
+    "guided_dev5",
+    "guided_dev7",
+    "guided_heldout",
+)
 
 
 @dataclass(frozen=True)
