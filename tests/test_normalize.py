@@ -115,3 +115,9 @@ def test_glued_pronouns_come_off_but_not_the_first_letter_of_a_word():
     # of the base, so "trois" is not cut into "t" + "rois".
     assert "rois" not in n.words("trois fois")
     assert n.words("mois") == ["mois"]
+
+
+def test_bare_elision_letters_are_dropped_and_empty_text_has_no_tokens():
+    assert raw_tokens("on m a demande") == ["on", "a", "demande"]
+    assert raw_tokens("L. 226-2-2")[0] == "l"
+    assert raw_tokens("") == [] and raw_tokens("?! 🙂") == []

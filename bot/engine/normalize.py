@@ -58,7 +58,7 @@ def raw_tokens(text: str) -> list[str]:
     # « L. 226-2-2 » keeps its L.
     return [
         w
-        for w, after in zip(words, [*words[1:], ""], strict=True)
+        for w, after in zip(words, [*words[1:], ""], strict=False)  # one longer when empty
         if not (w in _BARE_ELISIONS and after and not after[0].isdigit())
     ]
 
