@@ -13,7 +13,13 @@ from rapidfuzz.distance import DamerauLevenshtein
 # Messages can be 100 KB; nobody asks a question that long, and the cost of every stage grows with it.
 MAX_QUESTION_CHARS = 1000
 
-_ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)['’`´‘]", re.IGNORECASE)
+# The letters French elides before a vowel (« l'OPJ », « qu'on »); typed alone without the
+# apostrophe on a phone (« on m a demande ») they are dropped too, in `raw_tokens`.
+_BARE_ELISIONS = frozenset({"l", "d", "qu", "j", "n", "s", "c", "m", "t"})
+_ELISION = re.compile(
+    r"\b(?:" + "|".join(sorted(_BARE_ELISIONS | {"jusqu", "lorsqu", "puisqu"})) + r")['’`´‘]",
+    re.IGNORECASE,
+)
 # "60-1", "226-13", "l411-3": keep article numbers as one token instead of splitting on the hyphen.
 _ARTICLE = re.compile(r"(?<=\d)[-.](?=\d)")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -54,16 +60,12 @@ def raw_tokens(text: str) -> list[str]:
     text = _ELISION.sub(" ", text)
     text = _ARTICLE.sub("", text)
     words = _NON_WORD.sub(" ", text).split()
-    # « on m a demande », « qu on », « j ai » : the elision typed without its apostrophe, on a phone.
-    # « L. 226-2-2 » keeps its L.
+    # « on m a demande », « qu on »: the elision without its apostrophe. « L. 226-2-2 » keeps its L.
     return [
         w
         for w, after in zip(words, [*words[1:], ""], strict=False)  # one longer when empty
         if not (w in _BARE_ELISIONS and after and not after[0].isdigit())
     ]
-
-
-_BARE_ELISIONS = frozenset({"l", "d", "qu", "j", "n", "s", "c", "m", "t"})
 
 
 _LONG_SUFFIXES = (

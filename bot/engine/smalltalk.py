@@ -25,6 +25,8 @@ MAX_WORDS = 20
 # is understood: `lead` gives its kind, the engine checks that no fact and no entry is seen.
 MAX_REST = 5
 # Function words do not count in those few (« premiere fois que j ecris au bot » says three words).
+# Narrower than normalize.STOPWORDS on purpose: « pourquoi », « qui », « pas », « moi » turn the
+# words beside a greeting into a question, so they still count.
 _FUNCTION = frozenset(
     (
         "a au aux avec c ce d dans de des du elle en est et il j je l la le les m ma me mes mon n ne "
