@@ -137,3 +137,13 @@ def test_a_changed_base_gets_new_weights(kb: KnowledgeBase, lexicon, tmp_path):
     Engine(changed, NoScanner(), settings, lexicon)
     (second,) = tmp_path.glob("model-*.npz")
     assert second != first
+
+
+def test_remembered_character_ids_give_the_same_features():
+    """`features` remembers each word's character n-gram ids; the vector must stay the one the
+    n-grams give, for a new word, a known one, and the same text asked twice."""
+    model = _model()
+    for text in ("l'OPJ veut l'adresse", "l'OPJ veut l'adresse", "zzyzx inconnu", "", "a b"):
+        fast, plain = model.features(text), model._vector(ngrams(text))
+        assert np.array_equal(fast.ids, plain.ids)
+        assert np.array_equal(fast.values, plain.values)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.engine.normalize import raw_tokens, stems
@@ -45,17 +45,38 @@ def shown_chars(text: str, line_breaks: bool = False) -> int:
 COVERED_SHARE = 2 / 3
 
 
-def _words(text: str) -> set[str]:
-    return set(stems(raw_tokens(text)))
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(stems(raw_tokens(text)))
 
 
-def covered_by(line: str, others: Sequence[str]) -> bool:
+class WordSets:
+    """`content_words` remembered per line. The lines compared are an entry's steps and direct
+    answer and the rules' advice, a few hundred fixed strings; stemming them again for every
+    answer was half the cost of rendering one (`repere bench`, 3 December 2026). Bounded all the
+    same: a base reloaded many times brings new lines."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._known: dict[str, frozenset[str]] = {}
+
+    def __call__(self, text: str) -> frozenset[str]:
+        words = self._known.get(text)
+        if words is None:
+            if len(self._known) >= self.limit:
+                self._known.clear()
+            words = self._known[text] = content_words(text)
+        return words
+
+
+def covered_by(
+    line: str, others: Sequence[str], words_of: Callable[[str], frozenset[str]] = content_words
+) -> bool:
     """`line` repeats what `others` already say: at least COVERED_SHARE of its content words are
     in them, and every number it gives (17, 112, 3 750…) too."""
-    words = _words(line)
+    words = words_of(line)
     if not words:
         return False
-    seen = set().union(*(_words(o) for o in others)) if others else set()
+    seen: frozenset[str] = frozenset().union(*(words_of(o) for o in others))
     if any(w.isdigit() for w in words - seen):
         return False
     return len(words & seen) >= COVERED_SHARE * len(words)

@@ -244,19 +244,22 @@ class Matcher:
         if self.model is not None and text:
             probs = self.model.probabilities(text, candidates)
         model_off = probs.get(len(self.entry_ids), 0.0)
+        # The same for every candidate: computed once per question, not once per candidate.
+        body_max = sum(self.body_idf.get(t, 0.0) for t in q) * (BM25_K1 + 1)
         raw: list[tuple[int, float, float, float, float, float, tuple[float, ...]]] = []
         for e in candidates:
             contributions = self.bm25[e]
             dice = float(dices[e])
-            matched = sum(self.idf[t] for t in q if t in contributions)
-            evidence = sum(contributions.get(t, 0.0) for t in q)
+            shared = [t for t in q if t in contributions]
+            matched = sum(self.idf[t] for t in shared)
+            evidence = sum(contributions[t] for t in shared)
             bm25 = evidence / bm25_max
             hit = process.extractOne(
                 qsorted, self.sorted_texts[e], scorer=fuzz.ratio, processor=None
             )
             fuzzy = hit[1] / 100.0 if hit else 0.0
-            body_max = sum(self.body_idf.get(t, 0.0) for t in q) * (BM25_K1 + 1)
-            body = sum(self.body_bm25[e].get(t, 0.0) for t in q) / body_max if body_max else 0.0
+            in_body = self.body_bm25[e]
+            body = sum(in_body[t] for t in q if t in in_body) / body_max if body_max else 0.0
             bonus = prior(self.entry_ids[e]) if prior is not None else 0.0
             p_model = probs.get(e, 0.0)
             score = (

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -27,6 +27,8 @@ import numpy as np
 from bot.engine.normalize import fold
 
 _WORD = re.compile(r"\w\w+")
+# Words whose character n-gram ids a model remembers (a few hundred kB at most).
+CHAR_ID_CACHE = 20_000
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class PhrasingModel:
         self.settings = s = settings or ModelSettings()
         self.classes = classes
         self.off_topic = classes - 1
+        # Each word's character n-grams as vocabulary ids, for the questions asked: a question's
+        # words are mostly known ones, and cutting them into n-grams again was a third of the
+        # model's cost per question (`repere bench`, 3 December 2026). Bounded by CHAR_ID_CACHE.
+        self._char_ids: dict[str, list[int]] = {}
         if state is not None:
             self._restore(state)
             return
@@ -148,10 +154,15 @@ class PhrasingModel:
             raise ValueError("saved model does not fit")
 
     def _vector(self, grams: tuple[list[str], list[str]]) -> Features:
+        return self._weighted(
+            [self.vocab[part][g] for g in grams[part] if g in self.vocab[part]] for part in (0, 1)
+        )
+
+    def _weighted(self, known: Iterable[list[int]]) -> Features:
+        """TF-IDF of the known n-gram ids of each part, each part L2-normalised."""
         parts = []
-        for part in (0, 1):
-            vocab = self.vocab[part]
-            counts = Counter(vocab[g] for g in grams[part] if g in vocab)
+        for found in known:
+            counts = Counter(found)
             ids = np.array(sorted(counts), dtype=np.int64)
             tf = np.array([counts[i] for i in ids.tolist()], dtype=np.float64)
             values = (1.0 + np.log(tf)) * self.idf[ids]
@@ -162,7 +173,20 @@ class PhrasingModel:
         )
 
     def features(self, text: str) -> Features:
-        return self._vector(ngrams(text))
+        """The same as `_vector(ngrams(text))`, with each word's character ids remembered."""
+        ws = words(text)
+        vocab, char_vocab = self.vocab
+        word_grams = ws + [f"{a} {b}" for a, b in pairwise(ws)]
+        chars: list[int] = []
+        for w in ws:
+            ids = self._char_ids.get(w)
+            if ids is None:
+                if len(self._char_ids) >= CHAR_ID_CACHE:
+                    self._char_ids.clear()
+                ids = [char_vocab[g] for g in char_grams(w) if g in char_vocab]
+                self._char_ids[w] = ids
+            chars.extend(ids)
+        return self._weighted(([vocab[g] for g in word_grams if g in vocab], chars))
 
     def _rows(self, ids: np.ndarray, cs: np.ndarray) -> np.ndarray:
         """The weights of these n-grams for these classes, shape (n-grams, classes)."""
