@@ -11,6 +11,7 @@ from bot.cli_kb import (
     ARTICLE_SETS,
     GUIDED_SETS,
     MISSING_SETS,
+    PERSONAL_SETS,
     SAFETY_SETS,
     cmd_ask,
     cmd_bench,
@@ -113,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="questions avec des données personnelles : même fiche que sans, rien de répété",
     )
-    _set_and_show(personal, GUIDED_SETS)
+    _set_and_show(personal, PERSONAL_SETS)
     personal.set_defaults(func=cmd_kb_personal)
 
     lengths = kb_sub.add_parser(

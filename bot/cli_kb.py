@@ -213,8 +213,12 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # dev4 (writer K), dev5 (writer L), dev6 (writer N) and dev7 (writer O), danger only, and dev8 (writer I,
 # held out until the fourth session of 2026-12-02, when writer R's set replaced it), dev9 (writer U,
 # danger only), dev10 (writer R, held out until the fifth session of 2026-12-02, when writer V's set
-# replaced it); see docs/legal-changes.md.
-DEV_SAFETY_SETS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")
+# replaced it), dev11 (writer Y, danger only) and dev12 (writer Z, danger and police pleading
+# urgency), both 2026-12-03; see docs/legal-changes.md.
+DEV_SAFETY_SETS = (
+    *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
+    *("dev11", "dev12"),
+)
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), dev5 (writer J, held out until the fourth
@@ -227,8 +231,10 @@ DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4", "dev6")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
 MISSING_SETS = (*DEV_MISSING_SETS, "heldout")
 # Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section; dev8 (writer X,
-# 2026-12-03) is small talk only.
-DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3", "dev8")
+# 2026-12-03) is small talk only; dev9 (writer AA, 2026-12-03) has personal data and small talk.
+DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3", "dev8", "dev9")
+DEV_PERSONAL_SETS = (*DEV_GUIDED_SETS, "dev9")
+PERSONAL_SETS = (*DEV_PERSONAL_SETS, "heldout")
 ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")
 
 
@@ -260,13 +266,13 @@ def cmd_kb_safety(args: argparse.Namespace) -> int:
 def cmd_kb_personal(args: argparse.Namespace) -> int:
     from bot.tools.personal_eval import evaluate, load_cases, report
 
-    if _show_refused(args, DEV_GUIDED_SETS):
+    if _show_refused(args, DEV_PERSONAL_SETS):
         return 2
     config = _config(args)
     # The real scanner: what is measured is how the masked question is matched.
     engine = Engine.load(_knowledge_dir(args, config), settings=config.engine)
     renderer = Renderer(engine.kb)
-    names = list(GUIDED_SETS) if args.set == "all" else [args.set]
+    names = list(PERSONAL_SETS) if args.set == "all" else [args.set]
     for name in names:
         cases = load_cases(DATA_DIR / f"guided_{name}.toml")
         print(report(evaluate(engine, renderer, cases), name, show=args.show))

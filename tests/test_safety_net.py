@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.analysis import NO_MATCH
+from bot.engine.analysis import ANSWERED, CLARIFY, NO_MATCH, Candidate
 from bot.engine.answer import Engine
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.matcher import Scored
@@ -140,5 +140,27 @@ def test_police_named_without_addressing_the_worker_does_not_escalate(plain_engi
     for text in (
         "la gendarmerie m'a appelee pour savoir si on suit un monsieur",
         "au clspd le gendarme m'a glisse de lui envoyer l'adresse par sms",
+    ):
+        assert plain_engine.answer(text).escalate, text
+
+
+def test_a_police_entry_reached_without_police_named_does_not_escalate(kb: KnowledgeBase):
+    """Escalation follows a police or justice request, not the entry the words drift to: an
+    answered or offered police entry escalates only when the question names police or justice."""
+
+    entry = kb.entries["requisition-opj"]
+    offered = (Candidate("requisition-opj", entry.title, 0.6),)
+    nothing = RuleOutcome(frozenset({"signal.vulnerable"}), (), ())
+    assert not escalates(kb, nothing, ANSWERED, entry, (), _guess("requisition-opj", 0.8), 0.3)
+    assert not escalates(kb, nothing, CLARIFY, None, offered, _guess("requisition-opj", 0.6), 0.3)
+    named = RuleOutcome(frozenset({"signal.vulnerable", "demandeur.police"}), (), ())
+    assert escalates(kb, named, ANSWERED, entry, (), _guess("requisition-opj", 0.8), 0.3)
+    assert escalates(kb, named, CLARIFY, None, offered, _guess("requisition-opj", 0.6), 0.3)
+
+
+def test_a_requisition_named_by_its_terms_escalates(plain_engine: Engine):
+    for text in (
+        "c'est quoi un motif legitime pour refuser ?",
+        "on m'a demande ds le cadre d'une enquete qui dormait au foyer",
     ):
         assert plain_engine.answer(text).escalate, text

@@ -220,10 +220,16 @@ def escalating_candidates(
     floor: float,
     police_named: bool,
 ) -> tuple[str, ...]:
-    """The entries whose escalation the answer carries: the one answered, the best of those a
-    clarification offers (a police entry offered second is the words drifting: police words
-    fire the requisition rules), or the best guess of a « je ne sais pas » close enough, when
-    police or justice are named (« top merci pour la réponse rapide » is no requisition)."""
+    """The entries whose escalation the answer carries, when police or justice are named: the
+    one answered, the best of those a clarification offers (a police entry offered second is the
+    words drifting: police words fire the requisition rules), or the best guess of a « je ne sais
+    pas » close enough (« top merci pour la réponse rapide » is no requisition).
+
+    With no police or justice word, a police entry is the words drifting too (« l'IDE dit qu'on
+    attend le médecin lundi », « sa fille le laisse plus voir personne »): measured on the dev
+    sets on 3 December 2026, false escalations fell and no police request lost its escalation."""
+    if not police_named:
+        return ()
     if status == ANSWERED:
         return (entry.id,) if entry is not None else ()
     if status == CLARIFY:
