@@ -35,10 +35,11 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     )
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev8", "dev10"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev8", "dev10", "dev12"])
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     """dev (writer D), dev2 (writer E), dev3 (writer F), dev8 (writer I) and dev10 (writer R, held
-    out until the fifth session of 2026-12-02): each was held out, then read case by case."""
+    out until the fifth session of 2026-12-02): each was held out, then read case by case; dev12
+    (writer Z, 2026-12-03: 90 danger cases, 10 police callers pleading urgency), blind, then read."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
@@ -46,10 +47,10 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     assert numbers == 1.0
 
 
-@pytest.mark.parametrize("name", ["dev4", "dev5", "dev6", "dev7", "dev9"])
+@pytest.mark.parametrize("name", ["dev4", "dev5", "dev6", "dev7", "dev9", "dev11"])
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     """dev4 (writer K), dev5 (writer L), dev6 (writer N), dev7 (writer O), dev9 (writer U, 100
-    cases): danger questions only, read case by case. Every one reaches a danger entry, none gets
+    cases), dev11 (writer Y, 100 cases, 2026-12-03): danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
         plain_engine, Renderer(plain_engine.kb), load_cases(DATA_DIR / f"safety_{name}.toml")

@@ -153,6 +153,9 @@ def test_a_police_entry_reached_without_police_named_does_not_escalate(kb: Knowl
     nothing = RuleOutcome(frozenset({"signal.vulnerable"}), (), ())
     assert not escalates(kb, nothing, ANSWERED, entry, (), _guess("requisition-opj", 0.8), 0.3)
     assert not escalates(kb, nothing, CLARIFY, None, offered, _guess("requisition-opj", 0.6), 0.3)
+    # the police named only as someone the family dare not call: nobody asks the worker
+    called = RuleOutcome(frozenset({"demandeur.police", "initiative.police"}), (), ())
+    assert not escalates(kb, called, ANSWERED, entry, (), _guess("requisition-opj", 0.8), 0.3)
     named = RuleOutcome(frozenset({"signal.vulnerable", "demandeur.police"}), (), ())
     assert escalates(kb, named, ANSWERED, entry, (), _guess("requisition-opj", 0.8), 0.3)
     assert escalates(kb, named, CLARIFY, None, offered, _guess("requisition-opj", 0.6), 0.3)

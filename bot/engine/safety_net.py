@@ -207,7 +207,7 @@ def escalates(
         return True
     if nobody_asks_but_danger(outcome) or judged_without_police(outcome):
         return False
-    police_named = bool(POLICE_FACTS & outcome.facts)
+    police_named = not _no_police_request(outcome)
     chosen = escalating_candidates(status, entry, candidates, best, floor, police_named)
     return any(kb.entries[eid].escalate for eid in chosen)
 
