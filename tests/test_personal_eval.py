@@ -20,15 +20,19 @@ FLOORS = {
     "dev5": {"text": 23, "plain": 22, "same": 24},
     # writer S's set, first read in the fourth session of 2026-12-02, held out until the fifth
     "dev7": {"text": 24, "plain": 24, "same": 25},
+    # writer AA's 50 questions (blind, 2026-12-03), at their first read: the misses are rankings
+    # that fail with or without the data
+    "dev9": {"text": 45, "plain": 45, "same": 47},
     # writer W's set, first read on 2026-12-03
     "heldout": {"text": 22, "plain": 22, "same": 25},
 }
+SIZES = {"dev9": 50}
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev5", "dev7", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev5", "dev7", "dev9", "heldout"])
 def test_personal_sets_hold_their_figures(engine: Engine, renderer: Renderer, name: str) -> None:
     cases = load_cases(DATA_DIR / f"guided_{name}.toml")
-    assert len(cases) == 25
+    assert len(cases) == SIZES.get(name, 25)
     assert all(c.data and all(d in c.text for d in c.data) for c in cases)
     # Aggregates only: a failure names the figure, never a question of the held-out set.
     got = counts(evaluate(engine, renderer, cases))
