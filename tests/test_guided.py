@@ -174,3 +174,18 @@ def test_weak_facts_must_be_among_answered_by(tmp_path: Path):
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(base)
     assert any("« weak »" in str(p) for p in err.value.problems)
+
+
+def test_a_rule_deciding_without_an_entry_ranked_says_no_je_ne_sais_pas(plain_engine: Engine):
+    """A rule decides while its entry does not rank: the reply gives the decision under an intro
+    that says so, never « je ne sais pas » above a decision (issue 12, part 4)."""
+    from dataclasses import replace
+
+    a = plain_engine.answer("la sœur d'une usagère veut son numéro")
+    undecided = replace(a, status=NO_MATCH, entry_id=None)
+    renderer = Renderer(plain_engine.kb)
+    for reply in (renderer.render(undecided).text, renderer.render(undecided).html):
+        assert "Je ne sais pas" not in reply and "une règle s'y applique" in reply
+        assert "refuser" in reply
+    vague = renderer.render(replace(undecided, decision=None)).text
+    assert "Je ne sais pas" in vague
