@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import spacy
 from spacy.language import Language
 
 from bot.engine.lexicon import Lexicon, load_lexicon
@@ -37,6 +36,7 @@ from bot.engine.privacy_patterns import (
     SPACY_MODEL,
     Finding,
 )
+from bot.engine.spacy_light import load_ner
 
 
 class PrivacyScanner:
@@ -44,9 +44,7 @@ class PrivacyScanner:
 
     def __init__(self, nlp: Language | None = None, lexicon: Lexicon | None = None) -> None:
         """Load the NER-only spaCy pipeline and the lexicon once, unless they are given."""
-        self._nlp: Language = (
-            nlp if nlp is not None else spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)
-        )
+        self._nlp: Language = nlp if nlp is not None else load_ner(SPACY_MODEL, SPACY_EXCLUDE)
         self._lexicon = lexicon if lexicon is not None else load_lexicon()
 
     def scan(self, text: str) -> tuple[Finding, ...]:

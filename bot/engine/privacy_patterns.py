@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 
 from phonenumbers import Leniency, PhoneNumberType
-from spacy.lang.fr.stop_words import STOP_WORDS
 
 from bot.engine.normalize import fold
+from bot.engine.spacy_light import french_stop_words
+
+STOP_WORDS = french_stop_words()
 
 KINDS: tuple[str, ...] = ("name", "phone", "email", "address", "nir", "birthdate", "iban")
 PLACEHOLDERS: dict[str, str] = {
