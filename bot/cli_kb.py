@@ -231,8 +231,9 @@ DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4", "dev6")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
 MISSING_SETS = (*DEV_MISSING_SETS, "heldout")
 # Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section; dev8 (writer X,
-# 2026-12-03) is small talk only; dev9 (writer AA, 2026-12-03) has personal data and small talk.
-DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3", "dev8", "dev9")
+# 2026-12-03) and dev10 (writer AD, 2026-12-03) are small talk only; dev9 (writer AA, 2026-12-03) has
+# personal data and small talk.
+DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3", "dev8", "dev9", "dev10")
 DEV_PERSONAL_SETS = (*DEV_GUIDED_SETS, "dev9")
 PERSONAL_SETS = (*DEV_PERSONAL_SETS, "heldout")
 ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")

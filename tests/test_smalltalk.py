@@ -170,3 +170,15 @@ def test_writer_p_small_talk_and_questions_around_it(plain_engine: Engine):
     assert len(data["smalltalk"]) >= 100 and len(data["notsmalltalk"]) >= 40
     assert missed == []
     assert taken == []
+
+
+def test_a_message_to_the_bot_with_nothing_understood_is_about_it(plain_engine: Engine):
+    """Nothing in it is understood and it speaks to the bot: the reply says what Repère is."""
+    for text in ("tu reponds aussi le dimanche ?", "on peut t'ecrire la nuit, repere ?"):
+        assert plain_engine.answer(text).smalltalk == "about", text
+    for text in (
+        "tu peux me dire si je donne l'adresse au bailleur ?",  # a question the base answers
+        "vous avez son nouveau numero ?",  # « vous » is the worker as well
+        "tu sais si l'opj peut exiger le dossier ?",  # police: the requisition route
+    ):
+        assert plain_engine.answer(text).smalltalk is None, text

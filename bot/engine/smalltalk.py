@@ -33,6 +33,9 @@ _FUNCTION = frozenset(
         "nous on ou par pour qu que s sa se ses son suis sur t ta te tes ton tu un une vous y"
     ).split()
 )
+# Words that speak to the bot. Not « vous »: colleagues are « vous » too, and a pasted message says
+# « vous avez son numéro ? » to the worker.
+_ADDRESS = frozenset("tu te toi ton ta tes t repere bot robot chatbot assistant".split())
 # A word of five letters or more may carry one typo, two letters swapped counting as one ("mrci" is
 # too short to guess, "bonjor" and "bonjoru" are not).
 _TYPO_FROM = 5
@@ -98,6 +101,13 @@ class SmallTalkMatcher:
             if covered == len(tail) and _strongest(seen) is not None and _said(tail):
                 return _strongest(seen)
         return None
+
+    def addressed(self, text: str) -> bool:
+        """The message speaks to the bot (« tu », « t'… », « Repère », « le bot »): when nothing
+        else in it is understood, it is a question about the bot (« tu réponds aussi le week-end »,
+        « mes messages ils partent où, repere ? »). Only a fallback: see special.py."""
+        tokens = words(text)
+        return 0 < len(tokens) <= MAX_WORDS and any(t in _ADDRESS for t in tokens)
 
     def _cover(self, tokens: tuple[str, ...]) -> tuple[int, set[str]]:
         """How many tokens the phrases and fillers cover from the start, and the kinds seen."""

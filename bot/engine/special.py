@@ -18,6 +18,9 @@ from bot.engine.articles import ArticleCard, ArticleIndex
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.smalltalk import SmallTalkMatcher
 
+# Facts that say nothing of a situation on their own: « contact.police » is any verb of asking,
+# answering or writing (rules.toml), and counts only beside police or justice.
+UNSAID = frozenset({"contact.police"})
 # Small talk says nothing about a situation: a pending choice keeps nothing of it.
 NOTHING = Analysis(frozenset(), (), ())
 # The question above an article card's entries, when they are picked by number.
@@ -41,6 +44,10 @@ def unless_smalltalk(
     if answer.status != NO_MATCH or decision or answer.escalate or analysis.personal_data:
         return analysis, answer
     kind = talk.lead(question)
+    # Nothing understood and the message speaks to the bot: what Repère is and does is the
+    # useful reply (« tu réponds aussi le week-end ? »), not the topics its words drift to.
+    if kind is None and analysis.facts <= UNSAID and talk.addressed(question):
+        kind = "about"
     return (analysis, answer) if kind is None else (NOTHING, smalltalk_answer(kind))
 
 

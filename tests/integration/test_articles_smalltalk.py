@@ -23,12 +23,14 @@ def test_article_card_pick_command_and_greeting_in_encrypted_dm(
             encrypted = user.client.rooms[room].encrypted
             replies = [await user.ask(room, text) for text in ("que dit le 60-1 ?", "1")]
             replies += [await user.ask(room, text) for text in ("!article 226-13", "bonjour")]
+            # spoken to the bot, nothing else understood: what Repère is
+            replies.append(await user.ask(room, "tu reponds aussi le dimanche ?"))
             return encrypted, replies
         finally:
             await user.stop()
 
-    encrypted, (card, picked, command, greeting) = run(scenario())
-    assert encrypted and all(r["encrypted"] for r in (card, picked, command, greeting))
+    encrypted, (card, picked, command, greeting, about) = run(scenario())
+    assert encrypted and all(r["encrypted"] for r in (card, picked, command, greeting, about))
     source = kb.sources["cpp-60-1"]
     assert source.summary in card["body"] and source.validity in card["body"]
     assert f'href="{source.url}"' in card["formatted_body"]
@@ -41,3 +43,4 @@ def test_article_card_pick_command_and_greeting_in_encrypted_dm(
     assert greeting["body"].startswith("Bonjour") and "Par exemple" in greeting["body"]
     assert "Je ne sais pas" not in greeting["body"]
     assert "pas un avis juridique" not in greeting["body"]
+    assert about["body"].startswith("Je suis Repère") and "Je ne sais pas" not in about["body"]
