@@ -47,10 +47,13 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     assert numbers == 1.0
 
 
-@pytest.mark.parametrize("name", ["dev4", "dev5", "dev6", "dev7", "dev9", "dev11"])
+@pytest.mark.parametrize(
+    "name", ["dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14"]
+)
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     """dev4 (writer K), dev5 (writer L), dev6 (writer N), dev7 (writer O), dev9 (writer U, 100
-    cases), dev11 (writer Y, 100 cases, 2026-12-03): danger questions only, read case by case. Every one reaches a danger entry, none gets
+    cases), dev11 (writer Y), dev13 (writer AC) and dev14 (writer AB), 100 cases each, 2026-12-03:
+    danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
         plain_engine, Renderer(plain_engine.kb), load_cases(DATA_DIR / f"safety_{name}.toml")
