@@ -26,20 +26,22 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     numbers = [v.numbers_ok for v in verdicts if v.numbers_ok is not None]
     # « Je ne sais pas » for a danger question is the dead end the issue forbids.
     dead_ends = sum(1 for v in verdicts if v.case.danger and v.answer.status == NO_MATCH)
-    assert decisions and danger and numbers
+    # dev16 (decision kinds only) has no immediate-danger case
+    assert decisions and danger and (numbers or name == "dev16")
     return (
         sum(decisions) / len(decisions),
         sum(danger) / len(danger),
         dead_ends,
-        sum(numbers) / len(numbers),
+        sum(numbers) / len(numbers) if numbers else 1.0,
     )
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev8", "dev10", "dev12"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16"])
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     """dev (writer D), dev2 (writer E), dev3 (writer F), dev8 (writer I) and dev10 (writer R, held
     out until the fifth session of 2026-12-02): each was held out, then read case by case; dev12
-    (writer Z, 2026-12-03: 90 danger cases, 10 police callers pleading urgency), blind, then read."""
+    (writer Z, 2026-12-03: 90 danger cases, 10 police callers pleading urgency) and dev16 (writer
+    AF, 2026-12-03: 100 decision cases), blind, then read."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
@@ -48,11 +50,12 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
 
 
 @pytest.mark.parametrize(
-    "name", ["dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14"]
+    "name", ["dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"]
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     """dev4 (writer K), dev5 (writer L), dev6 (writer N), dev7 (writer O), dev9 (writer U, 100
-    cases), dev11 (writer Y), dev13 (writer AC) and dev14 (writer AB), 100 cases each, 2026-12-03:
+    cases), dev11 (writer Y), dev13 (writer AC), dev14 (writer AB) and dev15 (writer AE), 100 cases
+    each, 2026-12-03:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
