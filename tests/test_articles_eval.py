@@ -12,9 +12,9 @@ from bot.tools.articles_eval import Outcome, evaluate, load_cases, report
 from bot.tools.evaluation import DATA_DIR
 
 # Floors at what the held-out set measured when the guard was set (docs/matching.md): writer W,
-# first read (2026-12-03), 24 of 25 articles and 28 of 30 small talk. The issue asks for ≥ 90 %
-# and every one; these floors only keep them from falling.
-FLOORS = {"heldout": (24 / 25, 28 / 30)}
+# second read (2026-12-03), 24 of 25 articles and 30 of 30 small talk (28 at the first). The issue
+# asks for ≥ 90 % and every one; these floors keep them from falling.
+FLOORS = {"heldout": (24 / 25, 30 / 30)}
 
 
 def _run(engine: Engine, name: str) -> tuple[list[Outcome], list[Outcome]]:
