@@ -160,7 +160,7 @@ def test_fast_sanitizer_gives_the_parsers_output():
     well-formed and hostile fragments alike (it declines the rest, which the parser handles)."""
     import random
 
-    from bot.engine.render import _fast, _parsed
+    from bot.engine.sanitize import _fast, _parsed
 
     pieces = [
         "<p>", "</p>", "<strong>", "</strong>", '<a href="https://x.fr/a?b=1&amp;c=2">',
