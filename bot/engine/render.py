@@ -80,11 +80,10 @@ def steps_beside(
     entry: Entry,
     advice: Sequence[str] = (),
     words_of: Callable[[str], frozenset[str]] = content_words,
-    direct: str | None = None,
 ) -> tuple[str, ...]:
     """The entry's short steps that its direct answer and the rules' advice, shown in the same
     message, do not already say: the others wait for `!plus` (every step is in the body)."""
-    said = (split_body(entry.body).direct if direct is None else direct, *advice)
+    said = (split_body(entry.body).direct, *advice)
     return tuple(s for s in entry.first_steps if not covered_by(s, said, words_of))
 
 
@@ -178,7 +177,6 @@ class Renderer:
             env.filters["short_label"] = short_label
         entries = kb.entries.items()
         self._words = WordSets()
-        self._direct = {eid: split_body(e.body).direct for eid, e in entries}
         self.entry_steps = {eid: steps_beside(e) for eid, e in entries}
         briefs = {eid: brief_markdown(e, self.entry_steps[eid]) for eid, e in entries}
         self.entry_html = {eid: _html(b) for eid, b in briefs.items()}
@@ -193,7 +191,7 @@ class Renderer:
         """The entry's first-message body, without the steps already said in the message."""
         if entry is None:
             return {"entry_html": "", "entry_text": ""}
-        steps = steps_beside(entry, advice, self._words, self._direct[entry.id])
+        steps = steps_beside(entry, advice, self._words)
         if steps == self.entry_steps[entry.id]:
             return {
                 "entry_html": self.entry_html[entry.id],

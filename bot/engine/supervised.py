@@ -66,11 +66,15 @@ def char_grams(word: str) -> list[str]:
     return [p[i : i + n] for n in range(2, 6) for i in range(len(p) - n + 1)]
 
 
+def word_grams(ws: list[str]) -> list[str]:
+    """Word 1-grams and 2-grams."""
+    return ws + [f"{a} {b}" for a, b in pairwise(ws)]
+
+
 def ngrams(text: str, cache: dict[str, list[str]] | None = None) -> tuple[list[str], list[str]]:
     """Word 1-2-grams and character 2-5-grams of each word padded with spaces (`cache`: the
     character n-grams of words already seen)."""
     ws = words(text)
-    word_grams = ws + [f"{a} {b}" for a, b in pairwise(ws)]
     chars: list[str] = []
     for w in ws:
         grams = cache.get(w) if cache is not None else None
@@ -79,7 +83,7 @@ def ngrams(text: str, cache: dict[str, list[str]] | None = None) -> tuple[list[s
             if cache is not None:
                 cache[w] = grams
         chars.extend(grams)
-    return word_grams, chars
+    return word_grams(ws), chars
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,6 @@ class PhrasingModel:
         """The same as `_vector(ngrams(text))`, with each word's character ids remembered."""
         ws = words(text)
         vocab, char_vocab = self.vocab
-        word_grams = ws + [f"{a} {b}" for a, b in pairwise(ws)]
         chars: list[int] = []
         for w in ws:
             ids = self._char_ids.get(w)
@@ -186,7 +189,7 @@ class PhrasingModel:
                 ids = [char_vocab[g] for g in char_grams(w) if g in char_vocab]
                 self._char_ids[w] = ids
             chars.extend(ids)
-        return self._weighted(([vocab[g] for g in word_grams if g in vocab], chars))
+        return self._weighted(([vocab[g] for g in word_grams(ws) if g in vocab], chars))
 
     def _rows(self, ids: np.ndarray, cs: np.ndarray) -> np.ndarray:
         """The weights of these n-grams for these classes, shape (n-grams, classes)."""
