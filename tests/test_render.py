@@ -118,6 +118,19 @@ def test_no_match_says_it_does_not_know(engine: Engine, renderer: Renderer):
     assert_matrix_safe(reply.html)
 
 
+def test_no_match_gives_the_emergency_numbers_once(
+    engine: Engine, renderer: Renderer, kb: KnowledgeBase
+):
+    # A danger told in words no fact knows ends here: the emergency numbers are still shown.
+    reply = renderer.render(engine.answer("à quelle heure ferme la cantine ?"))
+    assert kb.emergency in reply.text
+    assert reply.text.count(kb.emergency) == 1
+    assert "3977" in reply.html
+    # An answer with an entry does not add them when nothing touches a danger.
+    answered = renderer.render(engine.answer("qu'est-ce que le secret professionnel ?"))
+    assert kb.emergency not in answered.text
+
+
 def test_no_match_with_police_still_escalates(engine: Engine, renderer: Renderer):
     a = engine.answer("un gendarme veut savoir qui habite chez la voisine du dessus, je lui dis ?")
     assert a.escalate

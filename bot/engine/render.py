@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from bot.engine.answer import ANSWERED, ARTICLE, CLARIFY, SMALLTALK, Answer
+from bot.engine.answer import ANSWERED, ARTICLE, CLARIFY, NO_MATCH, SMALLTALK, Answer
 from bot.engine.articles import ArticleIndex
 from bot.engine.kb_entries import markdown_to_html
 from bot.engine.knowledge import Entry, KnowledgeBase, Source
@@ -24,6 +24,7 @@ from bot.engine.layout import (
     split_body,
 )
 from bot.engine.render_article import article_context, smalltalk_context
+from bot.engine.safety_net import has_numbers
 from bot.engine.sanitize import sanitize_html
 
 PERSONAL_DATA_LABELS = {
@@ -221,6 +222,10 @@ class Renderer:
             "checked": self.kb.checked,
             "personal_data": [PERSONAL_DATA_LABELS.get(k, k) for k in answer.personal_data],
             "guidance": list(guidance),
+            # A danger told in words the base does not know still meets the emergency numbers.
+            "emergency": self.kb.emergency
+            if answer.status == NO_MATCH and not has_numbers(answer.advice)
+            else "",
         }
 
     def render(self, answer: Answer, guidance: Sequence[Guidance] = ()) -> Reply:
