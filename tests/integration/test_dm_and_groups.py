@@ -261,19 +261,21 @@ def test_danger_and_police_urgency_in_everyday_words(homeserver: Homeserver, mak
     police = "un gars au tel dit qu'il est gendarme, c'est urgent une femme est en danger, il veut l'adresse"
     # No danger rule fires here: the emergency line comes with the danger entry itself.
     how_to = "comment on fait une IP a la CRIP ?"
+    # Nothing understood: « je ne sais pas », with the emergency numbers all the same.
+    unknown = "a quelle heure ferme la cantine ?"
 
     async def scenario() -> list[dict[str, Any]]:
         user = await started_user(homeserver, account, store)
         try:
             room = await user.open_dm(bot.account.user_id)
             replies = []
-            for text in (danger, police, how_to):
+            for text in (danger, police, how_to, unknown):
                 replies.append(await user.reply_to(await user.send(room, text)))
             return replies
         finally:
             await user.stop()
 
-    child, caller, procedure = run(scenario())
+    child, caller, procedure, declined = run(scenario())
     assert child["encrypted"] is True and caller["encrypted"] is True
     assert "Je ne sais pas" not in child["body"]
     assert "119" in child["body"] and "information préoccupante" in child["body"]
@@ -282,3 +284,4 @@ def test_danger_and_police_urgency_in_everyday_words(homeserver: Homeserver, mak
     assert "standard" in caller["body"] and "réquisition écrite" in caller["body"]
     assert "112" in caller["body"] and "Décision : agir immédiatement" not in caller["body"]
     assert "112" in procedure["body"] and "119" in procedure["body"]
+    assert "Je ne sais pas" in declined["body"] and "112" in declined["body"]
