@@ -143,3 +143,21 @@ def test_a_long_reply_that_asks_nothing_is_an_answer(plain_engine: Engine):
     # a long reply that asks something is checked as a question of its own
     assert _asks("et si c'est la police ?", "et si c est la police")
     assert not _asks("la synthese avec l'educ", "la synthese avec l educ")
+
+
+def test_a_reply_in_words_to_a_ranking_tie(plain_engine: Engine):
+    """A ranking tie offers entries without facts: the deciding facts of clarify.toml say where a
+    reply in words leads, among the entries offered; a reply that names none is a new question."""
+    from bot.conversation.choose import choice_in_words
+    from bot.engine.analysis import Choice
+
+    tie = (
+        Choice("Un tiers", "tiers-sans-base-legale"),
+        Choice("Le maire", "information-maire"),
+        Choice("La police", "requisition-opj"),
+    )
+    assert choice_in_words("c'est le bailleur", tie, plain_engine) == 1
+    assert choice_in_words("le maire", tie, plain_engine) == 2
+    assert choice_in_words("un gendarme", tie, plain_engine) == 3
+    assert choice_in_words("ma collegue du ccas", tie, plain_engine) is None
+    assert choice_in_words("bonjour", tie, plain_engine) is None

@@ -41,6 +41,16 @@ def _asks(text: str, words: str) -> bool:
     return "?" in text or any(w in spaced for w in _ASKING)
 
 
+def _counts_by_entry(choices: Sequence[Choice], facts: frozenset[str], engine: Engine) -> list[int]:
+    """A ranking tie offers entries, not facts: the deciding facts of clarify.toml say where a
+    reply leads (« c'est le maire » → the mayor's entry), for the entries offered."""
+    leads: dict[str, set[str]] = {}
+    for ask in engine.kb.asks:
+        for c in (*ask.choices, ask.other):
+            leads.setdefault(c.entry, set()).update(f for f in c.facts if f in facts)
+    return [len(leads.get(c.entry_id, ())) for c in choices]
+
+
 def choice_in_words(text: str, choices: Sequence[Choice], engine: Engine) -> int | None:
     """The 1-based choice a reply in words names, or None: then it is a new question."""
     if not choices:
@@ -50,6 +60,8 @@ def choice_in_words(text: str, choices: Sequence[Choice], engine: Engine) -> int
         return len(choices)
     analysis = engine.analyse(text)
     counts = [sum(1 for f in c.facts if f in analysis.facts) for c in choices]
+    if not any(c.facts for c in choices):
+        counts = _counts_by_entry(choices, analysis.facts, engine)
     best = max(counts)
     if best == 0:
         return None
