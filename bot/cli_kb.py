@@ -229,16 +229,16 @@ SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # session of 2026-12-02, when writer W's set replaced it), heldout (writer W).
 DEV_GUIDED_SETS = ("dev", "dev2", "dev5", "dev7")
 # Missing and complete questions only: dev4 (writer Q, 2026-12-02) has no other section; dev6 (writer
-# T, fourth session of 2026-12-02) has small talk besides; dev11 (writer AI, 2026-12-03) has missing
-# and personal-data questions.
-DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4", "dev6", "dev11")
+# T, fourth session of 2026-12-02) has small talk besides; dev11 (writer AI, 2026-12-03) and dev12
+# (writer AL, 2026-12-03) have missing and personal-data questions.
+DEV_MISSING_SETS = (*DEV_GUIDED_SETS, "dev4", "dev6", "dev11", "dev12")
 GUIDED_SETS = (*DEV_GUIDED_SETS, "heldout")
 MISSING_SETS = (*DEV_MISSING_SETS, "heldout")
 # Articles and small talk only: dev3 (writer M, 2026-12-02) has no other section; dev8 (writer X,
 # 2026-12-03) and dev10 (writer AD, 2026-12-03) are small talk only; dev9 (writer AA, 2026-12-03) has
 # personal data and small talk.
 DEV_ARTICLE_SETS = (*DEV_GUIDED_SETS, "dev3", "dev8", "dev9", "dev10")
-DEV_PERSONAL_SETS = (*DEV_GUIDED_SETS, "dev9", "dev11")
+DEV_PERSONAL_SETS = (*DEV_GUIDED_SETS, "dev9", "dev11", "dev12")
 PERSONAL_SETS = (*DEV_PERSONAL_SETS, "heldout")
 ARTICLE_SETS = (*DEV_ARTICLE_SETS, "heldout")
 
