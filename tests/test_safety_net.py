@@ -167,3 +167,16 @@ def test_a_requisition_named_by_its_terms_escalates(plain_engine: Engine):
         "on m'a demande ds le cadre d'une enquete qui dormait au foyer",
     ):
         assert plain_engine.answer(text).escalate, text
+
+
+def test_a_relative_refused_gets_the_third_party_entry_not_a_police_one(plain_engine: Engine):
+    # Written for this test: « copie de son dossier » ranks the police entry first (the police
+    # copying files), but a relative asks and the rule refuses: its entry answers, no escalation.
+    a = plain_engine.answer(
+        "le fils d'un monsieur qu'on accompagne veut une copie de son dossier complet"
+    )
+    assert (a.entry_id, a.decision, a.escalate) == ("tiers-sans-base-legale", "refuser", False)
+    b = plain_engine.answer(
+        "un opj veut une copie du dossier complet d'un monsieur qu'on accompagne"
+    )
+    assert b.entry_id == "requisition-opj" and b.escalate

@@ -29,7 +29,9 @@ from bot.engine.resolve import decided_entry, offered, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import (
     danger_entries,
+    deciding_entry,
     escalates,
+    judged_without_police,
     near_danger_entry,
     nobody_asks_but_danger,
     ranked_with_danger,
@@ -285,12 +287,12 @@ class Engine:
         if decided is not None:
             status = ANSWERED
             entry = self.kb.entries[decided]
-        # A danger told while nobody from police or justice asks: the danger rule answers, not a
-        # police entry the words drifted to, and nothing escalates.
-        nobody_asks = nobody_asks_but_danger(outcome)
+        # A danger told, or a rule that decided (a relative to refuse), while nobody from police
+        # or justice asks: the rule's entry answers, not a police entry the words drifted to
+        # (« la fille demande copie du dossier »), and nothing escalates.
+        nobody_asks = nobody_asks_but_danger(outcome) or judged_without_police(outcome)
         if nobody_asks and entry is not None and status == ANSWERED and entry.escalate:
-            danger_entry = self.kb.entries.get(outcome.answer_entry or "")
-            entry = danger_entry or entry
+            entry = self.kb.entries.get(deciding_entry(outcome) or "") or entry
         near_danger = None
         if status == NO_MATCH:
             near_danger = near_danger_entry(ranked, self.danger_entries, s.danger_floor)

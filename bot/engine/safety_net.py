@@ -53,6 +53,13 @@ def judged_without_police(outcome: RuleOutcome) -> bool:
     return outcome.decision is not None and not outcome.escalate and _no_police_request(outcome)
 
 
+def deciding_entry(outcome: RuleOutcome) -> str | None:
+    """The entry of the danger rule that answers, or else of the highest rule that decides."""
+    if outcome.answer_entry is not None:
+        return outcome.answer_entry
+    return next((r.entries[0] for r in outcome.fired if r.decision and r.entries), None)
+
+
 def _no_police_request(outcome: RuleOutcome) -> bool:
     """No police or justice word, or the police named only to be refused or called by the worker."""
     return not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts)
