@@ -180,3 +180,16 @@ def test_a_relative_refused_gets_the_third_party_entry_not_a_police_one(plain_en
         "un opj veut une copie du dossier complet d'un monsieur qu'on accompagne"
     )
     assert b.entry_id == "requisition-opj" and b.escalate
+
+
+def test_a_judge_named_as_context_is_no_request(plain_engine: Engine):
+    # Written for this test: the judge already seized, the mairie asks; then the judge who asks.
+    a = plain_engine.answer(
+        "le juge des enfants est deja saisi, la mairie veut une copie du rapport de situation"
+    )
+    assert (a.decision, a.escalate) == ("refuser", False)
+    assert a.entry_id is not None and not a.entry_id.startswith("requisition"), a.entry_id
+    b = plain_engine.answer(
+        "le juge des enfants est deja saisi et le greffe me demande une copie du rapport"
+    )
+    assert b.escalate and b.decision == "passer par la hiérarchie"

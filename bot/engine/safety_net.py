@@ -34,7 +34,9 @@ POLICE_FACTS = frozenset(
         "demande.audition_libre",
     }
 )
-NOT_ASKING = frozenset({"police.refus", "initiative.police"})
+# The police refused or called by the worker herself, a judge named only as context (« le juge est
+# déjà saisi »): police or justice words, but nobody from them asks.
+NOT_ASKING = frozenset({"police.refus", "initiative.police", "justice.contexte"})
 
 
 def nobody_asks_but_danger(outcome: RuleOutcome) -> bool:
