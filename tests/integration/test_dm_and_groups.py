@@ -263,19 +263,23 @@ def test_danger_and_police_urgency_in_everyday_words(homeserver: Homeserver, mak
     how_to = "comment on fait une IP a la CRIP ?"
     # Nothing understood: « je ne sais pas », with the emergency numbers all the same.
     unknown = "a quelle heure ferme la cantine ?"
+    # A caller who says he is police, while the worker thinks of calling 17 herself: still the
+    # requisition route; a judge named only as context: the mayor's rule, no escalation.
+    impostor = "une femme qui se dit policiere veut le numero d'une dame, je peux plutot appeler le 17 moi meme ?"
+    context = "le juge des enfants est deja saisi pour la famille, la mairie veut une copie du rapport, on la donne ?"
 
     async def scenario() -> list[dict[str, Any]]:
         user = await started_user(homeserver, account, store)
         try:
             room = await user.open_dm(bot.account.user_id)
             replies = []
-            for text in (danger, police, how_to, unknown):
+            for text in (danger, police, how_to, unknown, impostor, context):
                 replies.append(await user.reply_to(await user.send(room, text)))
             return replies
         finally:
             await user.stop()
 
-    child, caller, procedure, declined = run(scenario())
+    child, caller, procedure, declined, self_styled, judge_named = run(scenario())
     assert child["encrypted"] is True and caller["encrypted"] is True
     assert "Je ne sais pas" not in child["body"]
     assert "119" in child["body"] and "information préoccupante" in child["body"]
@@ -285,3 +289,9 @@ def test_danger_and_police_urgency_in_everyday_words(homeserver: Homeserver, mak
     assert "112" in caller["body"] and "Décision : agir immédiatement" not in caller["body"]
     assert "112" in procedure["body"] and "119" in procedure["body"]
     assert "Je ne sais pas" in declined["body"] and "112" in declined["body"]
+    assert "Décision : passer par la hiérarchie" in self_styled["body"]
+    assert "standard" in self_styled["body"] and "réquisition écrite" in self_styled["body"]
+    assert (
+        "Décision : refuser" in judge_named["body"]
+        and "Police ou justice" not in judge_named["body"]
+    )
