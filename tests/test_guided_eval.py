@@ -17,8 +17,11 @@ from bot.tools.guided_eval import (
 )
 
 # Floors at what each set measured when the guard was set, against regressions, not goals.
-# heldout: writer W's set, second read on 2026-12-03 (aggregates only, docs/matching.md). dev2:
-# writer H's set, held out until the second session of 2026-12-02.
+# heldout: writer W's set, third read on 2026-12-03 (aggregates only, docs/matching.md). dev2:
+# writer H's set, held out until the second session of 2026-12-02. Between the second and third
+# reads, a question about consent is answered by the consent entry whatever the meeting (decided
+# on the dev sets: personal +4 cases, guided dev4 -1); on W that cost one question asked (47 -> 46)
+# and three replies in words (126 -> 123), kept as a trade-off, not tuned back.
 FLOORS = {
     "dev2": {
         "asked": 28 / 45,
@@ -28,10 +31,10 @@ FLOORS = {
         "complete": 24 / 30,
     },
     "heldout": {
-        "asked": 47 / 50,
+        "asked": 46 / 50,
         "wrong": 2 / 50,
         "dead_end": 0 / 50,
-        "replies": 124 / 138,
+        "replies": 123 / 138,
         "complete": 26 / 30,
     },
 }

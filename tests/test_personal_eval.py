@@ -24,8 +24,9 @@ FLOORS = {
     # calls « pour savoir » is a third party asking; the misses left are rankings
     # that fail with or without the data
     "dev9": {"text": 46, "plain": 46, "same": 47},
-    # writer W's set, first read on 2026-12-03
-    "heldout": {"text": 22, "plain": 22, "same": 25},
+    # writer W's set, first read on 2026-12-03; third read: the consent question answered by its
+    # entry whatever the meeting gives the entry with the data (22 -> 23) but not without (24 the same)
+    "heldout": {"text": 23, "plain": 22, "same": 24},
 }
 SIZES = {"dev9": 50}
 
