@@ -606,3 +606,31 @@ def test_emergency_line_must_give_17_and_112(kb_dir: Path) -> None:
     text = replace_once(kb_dir, "base.toml", "ou le 112", "ou le 18")
     problems = problems_of(kb_dir)
     assert_problem(problems, "base.toml", line_of(text, "urgence = "), "urgence", "112")
+
+
+def test_exception_for_an_unknown_fact(kb_dir: Path) -> None:
+    text = replace_once(
+        kb_dir,
+        "rules.toml",
+        '[exceptions]\n"signal.urgence" = [',
+        '[exceptions]\n"signal.nope" = [',
+    )
+    assert_problem(
+        problems_of(kb_dir),
+        "rules.toml",
+        line_of(text, '"signal.nope" = ['),
+        "exceptions : fait inconnu « signal.nope »",
+    )
+
+
+def test_exception_phrase_must_be_word_for_word(kb_dir: Path) -> None:
+    text = replace_once(
+        kb_dir, "rules.toml", '"« fais quoi maintenant »", ', '"fais quoi maintenant", '
+    )
+    assert_problem(
+        problems_of(kb_dir),
+        "rules.toml",
+        line_of(text, "[exceptions]") + 1,
+        "exceptions du fait « signal.urgence »",
+        "entre « »",
+    )

@@ -79,3 +79,17 @@ def test_trace_names_facts_and_rules(plain_engine: Engine):
     a = plain_engine.answer("un opj me demande l'adresse d'un usager")
     text = "\n".join(a.trace)
     assert "demandeur.police" in text and "requisition" in text
+
+
+def test_an_exception_phrase_hides_only_its_own_words(plain_engine: Engine):
+    # « maintenant » in « je fais quoi maintenant ? » is the worker's step, not a harm going on
+    # (rules.toml [exceptions]); the same word elsewhere, or another urgency word, still counts.
+    seen = plain_engine.outcome(
+        "nourrisson de 4 mois, des marques rondes sur le ventre vues ce matin en visite, je fais quoi maintenant ?"
+    ).facts
+    assert "signal.urgence" not in seen and "signal.mal" in seen
+    for question in (
+        "le pere frappe le petit maintenant, je fais quoi maintenant ?",
+        "il la frappe en ce moment, je fais quoi maintenant ?",
+    ):
+        assert "signal.urgence" in plain_engine.outcome(question).facts

@@ -158,7 +158,7 @@ class Engine:
         )
         model = train_model(kb, analysed, off_topic, matcher, self.settings.model)
         self.matcher = matcher.with_model(model)
-        self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer)
+        self.rules = RuleEngine(kb.facts, kb.rules, self.normalizer, kb.exceptions)
         # The danger rules' entries: their answers carry the emergency line.
         self.danger_entries = danger_entries(kb)
         self.fact_profiles = fact_profiles(kb, self.rules, analysed)

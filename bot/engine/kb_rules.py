@@ -27,11 +27,11 @@ from bot.engine.normalize import collapses
 
 def _load_rules(
     root: Path, col: _Collector
-) -> tuple[dict[str, tuple[str, ...]], tuple[Rule, ...], str]:
+) -> tuple[dict[str, tuple[str, ...]], tuple[Rule, ...], str, dict[str, tuple[str, ...]]]:
     path = root / "rules.toml"
     text = _read(path, col)
     if text is None:
-        return {}, (), ""
+        return {}, (), "", {}
     data = _parse_toml(path, text, col)
     facts: dict[str, tuple[str, ...]] = {}
     facts_raw = data.get("facts", {})
@@ -53,6 +53,7 @@ def _load_rules(
                     + " (ou écrivez-la entre guillemets « » pour la reconnaître mot pour mot)",
                 )
         facts[name] = value
+    exceptions = _load_exceptions(path, text, data, facts, col)
     rules: list[Rule] = []
     search_from = 1
     for raw in data.get("rule", []):
@@ -121,4 +122,51 @@ def _load_rules(
                 always_answer=bool(raw.get("always_answer", False)),
             )
         )
-    return facts, tuple(rules), text
+    return facts, tuple(rules), text, exceptions
+
+
+def _load_exceptions(
+    path: Path,
+    text: str,
+    data: dict[str, object],
+    facts: dict[str, tuple[str, ...]],
+    col: _Collector,
+) -> dict[str, tuple[str, ...]]:
+    """[exceptions]: for a fact, phrases « word for word » inside which its word-for-word
+    patterns do not count; its other patterns are not affected."""
+    raw = data.get("exceptions", {})
+    if not isinstance(raw, dict):
+        col.add(
+            path, _line_of(text, "exceptions"), "« exceptions » doit être une section [exceptions]"
+        )
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for name, phrases in raw.items():
+        line = _line_of(text, f'"{name}" =', _line_of(text, "[exceptions]"))
+        value = _str_list(phrases)
+        if name not in facts:
+            col.add(path, line, f"exceptions : fait inconnu « {name} »")
+            continue
+        if not value:
+            col.add(
+                path, line, f"exceptions du fait « {name} » : une liste de phrases est attendue"
+            )
+            continue
+        if not any(literal_pattern(p) is not None for p in facts[name]):
+            col.add(
+                path,
+                line,
+                f"exceptions du fait « {name} » : elles ne portent que sur les mots écrits entre « », "
+                "et ce fait n'en a aucun",
+            )
+            continue
+        plain = [p for p in value if literal_pattern(p) is None]
+        if plain:
+            col.add(
+                path,
+                line,
+                f"exceptions du fait « {name} » : écrivez chaque phrase entre « » (« {plain[0]} »)",
+            )
+            continue
+        out[name] = value
+    return out

@@ -174,6 +174,8 @@ class KnowledgeBase:
     facts: Mapping[str, tuple[str, ...]]
     rules: tuple[Rule, ...]
     directory: str
+    # Phrases inside which a fact's word-for-word patterns do not count (rules.toml [exceptions]).
+    exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Questions the FAQ does not answer (hors-sujet.toml): a question close to one of them is
     # more likely off-topic too.
     off_topic: tuple[str, ...] = ()

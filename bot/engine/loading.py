@@ -86,7 +86,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                     f"« related » renvoie à une fiche inexistante : « {rid} »",
                 )
     off_topic = _load_off_topic(root, col, phrasing_owner)
-    facts, rules, rules_text = _load_rules(root, col)
+    facts, rules, rules_text, exceptions = _load_rules(root, col)
     smalltalk = _load_smalltalk(root, col)
     rules_path = root / "rules.toml"
     rule_ids = {r.id for r in rules}
@@ -135,6 +135,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         sources=sources,
         synonyms=synonyms,
         facts=facts,
+        exceptions=exceptions,
         rules=rules,
         directory=str(root),
         off_topic=off_topic,

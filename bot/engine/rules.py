@@ -54,7 +54,11 @@ class RuleOutcome:
 
 class RuleEngine:
     def __init__(
-        self, facts: Mapping[str, Sequence[str]], rules: Sequence[Rule], normalizer: Normalizer
+        self,
+        facts: Mapping[str, Sequence[str]],
+        rules: Sequence[Rule],
+        normalizer: Normalizer,
+        exceptions: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         # A pattern between « » is matched word for word, function words kept (« ce soir »);
         # the others on normalised tokens, thesaurus applied (« appeler la police » also matches
@@ -76,7 +80,18 @@ class RuleEngine:
         self._plain_multi = _by_first_token(
             (name, p) for name, pats in patterns.items() for p in pats if len(p) > 1
         )
-        self._literal = _by_first_token((name, p) for name, pats in literals.items() for p in pats)
+        # A fact's exceptions (rules.toml [exceptions]): phrases in which its word-for-word patterns
+        # do not count (« maintenant » is no emergency in « je fais quoi maintenant ? »).
+        guarded = {n: ps for n, ps in (exceptions or {}).items() if n in literals}
+        self._literal = _by_first_token(
+            (name, p) for name, pats in literals.items() if name not in guarded for p in pats
+        )
+        self._guarded = _by_first_token((n, p) for n in guarded for p in literals[n])
+        self._exceptions = _by_first_token(
+            (n, tuple(literal_stems(normalizer.words(literal_pattern(x) or x))))
+            for n, ps in guarded.items()
+            for x in ps
+        )
         single: dict[str, set[str]] = {}
         for name, plain_patterns in patterns.items():
             for p in plain_patterns:
@@ -91,7 +106,10 @@ class RuleEngine:
         for t in set(toks):
             found.update(self._single.get(t, ()))
         _scan(toks, self._plain_multi, found)
-        _scan(tuple(literal), self._literal, found)
+        lit = tuple(literal)
+        _scan(lit, self._literal, found)
+        if self._guarded:
+            _scan_outside(lit, self._guarded, _spans(lit, self._exceptions), found)
         return frozenset(found)
 
     def evaluate(self, tokens: Sequence[str], literal: Sequence[str] = ()) -> RuleOutcome:
@@ -125,4 +143,27 @@ def _scan(tokens: tuple[str, ...], index: Index, found: set[str]) -> None:
     for i, t in enumerate(tokens):
         for name, pattern in index.get(t, ()):
             if name not in found and tokens[i : i + len(pattern)] == pattern:
+                found.add(name)
+
+
+def _spans(tokens: tuple[str, ...], index: Index) -> dict[str, list[range]]:
+    """Where each fact's exception phrases sit in `tokens`."""
+    spans: dict[str, list[range]] = {}
+    for i, t in enumerate(tokens):
+        for name, pattern in index.get(t, ()):
+            if pattern and tokens[i : i + len(pattern)] == pattern:
+                spans.setdefault(name, []).append(range(i, i + len(pattern)))
+    return spans
+
+
+def _scan_outside(
+    tokens: tuple[str, ...], index: Index, spans: Mapping[str, list[range]], found: set[str]
+) -> None:
+    """`_scan`, but a match that lies inside one of its fact's exception phrases does not count."""
+    for i, t in enumerate(tokens):
+        for name, pattern in index.get(t, ()):
+            if name in found or tokens[i : i + len(pattern)] != pattern:
+                continue
+            end = i + len(pattern) - 1
+            if not any(i in r and end in r for r in spans.get(name, ())):
                 found.add(name)
