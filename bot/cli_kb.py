@@ -217,12 +217,13 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # urgency), dev13 (writer AC, children and young adults), dev14 (writer AB, adults), dev15 (writer
 # AE, mostly immediate danger), dev16 (writer AF, decision kinds), dev17 (writer AG, danger in
 # everyday words), dev18 (writer AJ, decision kinds), dev19 (writer AK, danger without the textbook
-# words), all 2026-12-03; dev20 (writer AO, danger in everyday words) and dev21 (writer AP, decision
-# kinds), 2026-12-06; see docs/legal-changes.md.
+# words), all 2026-12-03; dev20 (writer AO, danger in everyday words), dev21 (writer AP, decision
+# kinds), dev22 (writer AQ, short phone messages) and dev23 (writer AR, danger told in the middle of
+# another question), 2026-12-06; see docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
     *("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19"),
-    *("dev20", "dev21"),
+    *("dev20", "dev21", "dev22", "dev23"),
 )
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second

@@ -1,4 +1,12 @@
-from bot.engine.normalize import Normalizer, SynonymGroup, collapses, fold, light_stem, raw_tokens
+from bot.engine.normalize import (
+    Normalizer,
+    SynonymGroup,
+    collapses,
+    fold,
+    light_stem,
+    literal_stems,
+    raw_tokens,
+)
 
 
 def test_fold_removes_accents_case_and_fullwidth():
@@ -121,3 +129,13 @@ def test_bare_elision_letters_are_dropped_and_empty_text_has_no_tokens():
     assert raw_tokens("on m a demande") == ["on", "a", "demande"]
     assert raw_tokens("L. 226-2-2")[0] == "l"
     assert raw_tokens("") == [] and raw_tokens("?! 🙂") == []
+
+
+def test_phone_spellings_are_read_in_full_for_word_for_word_patterns():
+    # « seul dans l'appart » is a pattern written in full; the worker types « seul ds l'appart ».
+    assert literal_stems(["seul", "ds", "l", "appart"]) == literal_stems(
+        ["seul", "dans", "l", "appart"]
+    )
+    assert literal_stems(["qd", "pr", "mtn"]) == literal_stems(["quand", "pour", "maintenant"])
+    # Other words are left as they are.
+    assert literal_stems(["dos"]) == ["dos"]

@@ -56,14 +56,15 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     "name",
     [
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
-        *("dev17", "dev19", "dev20"),
+        *("dev17", "dev19", "dev20", "dev22", "dev23"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     """dev4 (writer K), dev5 (writer L), dev6 (writer N), dev7 (writer O), dev9 (writer U, 100
     cases), dev11 (writer Y), dev13 (writer AC), dev14 (writer AB) and dev15 (writer AE), 100 cases
     each, 2026-12-03; dev17 (writer AG, 120) and dev19 (writer AK, 105), blind, 2026-12-03; dev20
-    (writer AO, 100), blind, 2026-12-06:
+    (writer AO, 100), dev22 (writer AQ, 100 short messages) and dev23 (writer AR, 100, the danger
+    in the middle of another question), blind, 2026-12-06:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -122,9 +123,28 @@ def stems(toks: Iterable[str]) -> list[str]:
     return [light_stem(t) for t in toks if t not in STOPWORDS]
 
 
+# Phone spellings of function words, read in full for the patterns written « word for word »
+# (« seul dans l'appart » also in « tout seul ds l'appart »): patterns and questions alike.
+SMS_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "ds": "dans",
+        "pr": "pour",
+        "qd": "quand",
+        "ac": "avec",
+        "tt": "tout",
+        "tte": "toute",
+        "ts": "tous",
+        "tjs": "toujours",
+        "tjrs": "toujours",
+        "bcp": "beaucoup",
+        "mtn": "maintenant",
+    }
+)
+
+
 def literal_stems(words: Iterable[str]) -> list[str]:
-    """Every word stemmed, function words kept."""
-    return [light_stem(w) for w in words]
+    """Every word stemmed, function words kept, phone spellings read in full."""
+    return [light_stem(SMS_WORDS.get(w, w)) for w in words]
 
 
 def collapses(term: str) -> str | None:
