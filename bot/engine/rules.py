@@ -87,11 +87,12 @@ class RuleEngine:
             (name, p) for name, pats in literals.items() if name not in guarded for p in pats
         )
         self._guarded = _by_first_token((n, p) for n in guarded for p in literals[n])
-        self._exceptions = _by_first_token(
+        phrases = (
             (n, tuple(literal_stems(normalizer.words(literal_pattern(x) or x))))
             for n, ps in guarded.items()
             for x in ps
         )
+        self._exceptions = _by_first_token((n, p) for n, p in phrases if p)
         single: dict[str, set[str]] = {}
         for name, plain_patterns in patterns.items():
             for p in plain_patterns:
@@ -109,7 +110,7 @@ class RuleEngine:
         lit = tuple(literal)
         _scan(lit, self._literal, found)
         if self._guarded:
-            _scan_outside(lit, self._guarded, _spans(lit, self._exceptions), found)
+            _scan(lit, self._guarded, found, _spans(lit, self._exceptions))
         return frozenset(found)
 
     def evaluate(self, tokens: Sequence[str], literal: Sequence[str] = ()) -> RuleOutcome:
@@ -138,11 +139,20 @@ def _by_first_token(items: Iterable[tuple[str, tuple[str, ...]]]) -> Index:
     return {t: tuple(v) for t, v in index.items()}
 
 
-def _scan(tokens: tuple[str, ...], index: Index, found: set[str]) -> None:
-    """Add the facts whose pattern starts at some position of `tokens`."""
+def _scan(
+    tokens: tuple[str, ...],
+    index: Index,
+    found: set[str],
+    spans: Mapping[str, list[range]] | None = None,
+) -> None:
+    """Add the facts whose pattern starts at some position of `tokens`; with `spans`, a match
+    that lies inside one of its fact's exception phrases does not count."""
     for i, t in enumerate(tokens):
         for name, pattern in index.get(t, ()):
-            if name not in found and tokens[i : i + len(pattern)] == pattern:
+            if name in found or tokens[i : i + len(pattern)] != pattern:
+                continue
+            end = i + len(pattern) - 1
+            if spans is None or not any(i in r and end in r for r in spans.get(name, ())):
                 found.add(name)
 
 
@@ -151,19 +161,6 @@ def _spans(tokens: tuple[str, ...], index: Index) -> dict[str, list[range]]:
     spans: dict[str, list[range]] = {}
     for i, t in enumerate(tokens):
         for name, pattern in index.get(t, ()):
-            if pattern and tokens[i : i + len(pattern)] == pattern:
+            if tokens[i : i + len(pattern)] == pattern:
                 spans.setdefault(name, []).append(range(i, i + len(pattern)))
     return spans
-
-
-def _scan_outside(
-    tokens: tuple[str, ...], index: Index, spans: Mapping[str, list[range]], found: set[str]
-) -> None:
-    """`_scan`, but a match that lies inside one of its fact's exception phrases does not count."""
-    for i, t in enumerate(tokens):
-        for name, pattern in index.get(t, ()):
-            if name in found or tokens[i : i + len(pattern)] != pattern:
-                continue
-            end = i + len(pattern) - 1
-            if not any(i in r and end in r for r in spans.get(name, ())):
-                found.add(name)
