@@ -139,3 +139,26 @@ def test_phone_spellings_are_read_in_full_for_word_for_word_patterns():
     assert literal_stems(["qd", "pr", "mtn"]) == literal_stems(["quand", "pour", "maintenant"])
     # Other words are left as they are.
     assert literal_stems(["dos"]) == ["dos"]
+
+
+def _fold_by_definition(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).translate(
+        {ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE"}
+    )
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def test_fold_fast_paths_give_the_definition_on_any_text():
+    import random
+
+    rnd = random.Random(7)
+    texts = ["Élève ŒUVRE", "ﬁche Ｎ°２", "İstanbul Straße", "e\u0301te\u0301 ", "plain ascii TEXT"]
+    for _ in range(3000):
+        pools = [(0, 0x80), (0x80, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0xFF00, 0xFFEF)]
+        texts.append(
+            "".join(chr(rnd.randrange(*rnd.choice(pools))) for _ in range(rnd.randrange(1, 15)))
+        )
+    assert [fold(t) for t in texts] == [_fold_by_definition(t) for t in texts]

@@ -175,7 +175,7 @@ class Engine:
     ) -> Engine:
         from bot.engine.lexicon import load_lexicon
 
-        lexicon = load_lexicon()
+        lexicon = load_lexicon(settings.model.cache_dir if settings is not None else None)
         if scanner is None:
             from bot.engine.privacy import PrivacyScanner
 
