@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.cli_kb import (
     ARTICLE_SETS,
+    EVAL_SETS,
     GUIDED_SETS,
     MISSING_SETS,
     PERSONAL_SETS,
@@ -91,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--baselines", action="store_true", help="comparer à trois méthodes de référence"
     )
-    ev.add_argument("--set", choices=["dev", "heldout", "all"], default="dev")
+    ev.add_argument("--set", choices=[*EVAL_SETS, "all"], default="dev")
     ev.add_argument(
         "--typos",
         type=_typo_rate,

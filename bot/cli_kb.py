@@ -41,6 +41,16 @@ def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:
     }
 
 
+# `repere kb eval --set`: the dev set (phrasings, cross-validated), the held-out v4 (two writers,
+# 30 November), and a second dev and held-out pair written blind on 7 December (writers AU, AV).
+EVAL_SETS = {
+    "dev": "devset.toml",
+    "heldout": "heldout.toml",
+    "dev2": "devset2.toml",
+    "heldout2": "heldout2.toml",
+}
+
+
 def _config(args: argparse.Namespace) -> Config:
     return load_config(args.config)
 
@@ -161,8 +171,8 @@ def cmd_kb_eval(args: argparse.Namespace) -> int:
         for label, make in baselines.items():
             items, scores = baseline_scores(make, dev_parts)
             tuned[label] = (best_threshold(scores, items), scores)
-    for name in ("dev", "heldout") if args.set == "all" else (args.set,):
-        items = dev if name == "dev" else load_set(DATA_DIR / "heldout.toml")
+    for name in EVAL_SETS if args.set == "all" else (args.set,):
+        items = dev if name == "dev" else load_set(DATA_DIR / EVAL_SETS[name])
         asked = with_typos(items, args.typos) if args.typos else items
         # The dev set's questions are phrasings of the base: each fifth is asked of a base without it.
         parts = folds(kb, items, asked) if name == "dev" else [Fold(kb, tuple(asked))]
@@ -219,11 +229,13 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # everyday words), dev18 (writer AJ, decision kinds), dev19 (writer AK, danger without the textbook
 # words), all 2026-12-03; dev20 (writer AO, danger in everyday words), dev21 (writer AP, decision
 # kinds), dev22 (writer AQ, short phone messages) and dev23 (writer AR, danger told in the middle of
-# another question), 2026-12-06; see docs/legal-changes.md.
+# another question), 2026-12-06; dev24 (writer AS, home-care and adult-protection staff, danger) and
+# dev25 (writer AT, decision kinds from a CCAS and a rural département), 2026-12-07; see
+# docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
     *("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19"),
-    *("dev20", "dev21", "dev22", "dev23"),
+    *("dev20", "dev21", "dev22", "dev23", "dev24", "dev25"),
 )
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second

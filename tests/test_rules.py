@@ -93,3 +93,19 @@ def test_an_exception_phrase_hides_only_its_own_words(plain_engine: Engine):
         "il la frappe en ce moment, je fais quoi maintenant ?",
     ):
         assert "signal.urgence" in plain_engine.outcome(question).facts
+
+
+def test_an_exception_phrase_hides_a_thesaurus_word_only_where_it_stands(plain_engine: Engine):
+    # « police » is a pattern read through the thesaurus, not word for word: inside « connu des
+    # gendarmes » it names no asker, so the mayor's request stays the mayor's; another police word
+    # elsewhere (« l'OPJ me demande ») still counts.
+    mayor = plain_engine.outcome(
+        "le maire me demande si le fils est suivi, il est connu des gendarmes depuis longtemps"
+    )
+    assert "demandeur.police" not in mayor.facts and "demandeur.maire" in mayor.facts
+    assert "requisition" not in {r.id for r in mayor.fired}
+    for question in (
+        "l'OPJ me demande son adresse, il est connu des gendarmes",
+        "connu des gendarmes, la police me demande son adresse",
+    ):
+        assert "demandeur.police" in plain_engine.outcome(question).facts

@@ -37,14 +37,14 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18"]
+    "name", ["dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"]
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     """dev (writer D), dev2 (writer E), dev3 (writer F), dev8 (writer I) and dev10 (writer R, held
     out until the fifth session of 2026-12-02): each was held out, then read case by case; dev12
     (writer Z, 2026-12-03: 90 danger cases, 10 police callers pleading urgency), dev16 (writer
-    AF, 2026-12-03: 100 decision cases) and dev18 (writer AJ, 2026-12-03: 110 decision cases),
-    blind, then read."""
+    AF, 2026-12-03: 100 decision cases), dev18 (writer AJ, 2026-12-03: 110 decision cases) and
+    dev25 (writer AT, 2026-12-07: 110 decision cases, pasted messages), blind, then read."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
@@ -56,7 +56,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     "name",
     [
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
-        *("dev17", "dev19", "dev20", "dev22", "dev23"),
+        *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -64,7 +64,8 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     cases), dev11 (writer Y), dev13 (writer AC), dev14 (writer AB) and dev15 (writer AE), 100 cases
     each, 2026-12-03; dev17 (writer AG, 120) and dev19 (writer AK, 105), blind, 2026-12-03; dev20
     (writer AO, 100), dev22 (writer AQ, 100 short messages) and dev23 (writer AR, 100, the danger
-    in the middle of another question), blind, 2026-12-06:
+    in the middle of another question), blind, 2026-12-06; dev24 (writer AS, 100, home-care and
+    adult-protection staff, often dictated), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(

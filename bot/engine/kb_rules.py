@@ -132,8 +132,9 @@ def _load_exceptions(
     facts: dict[str, tuple[str, ...]],
     col: _Collector,
 ) -> dict[str, tuple[str, ...]]:
-    """[exceptions]: for a fact, phrases « word for word » inside which its word-for-word
-    patterns do not count; its other patterns are not affected."""
+    """[exceptions]: for a fact, phrases « word for word » inside which its patterns do not
+    count: its word-for-word patterns there, and its other patterns when none is seen once the
+    phrases are taken out (rules.py)."""
     raw = data.get("exceptions", {})
     if not isinstance(raw, dict):
         col.add(

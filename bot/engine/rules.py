@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.engine.kb_entries import literal_pattern
 from bot.engine.knowledge import Rule
-from bot.engine.normalize import Normalizer, literal_stems
+from bot.engine.normalize import STOPWORDS, Normalizer, literal_stems
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,12 @@ class RuleEngine:
             for x in ps
         )
         self._exceptions = _by_first_token((n, p) for n, p in phrases if p)
+        # A fact with exceptions and patterns not written word for word (« police »): seen only if
+        # one of those patterns is still there once the exception phrases are taken out (« connu
+        # des gendarmes » names the police without the police asking anything).
+        self._plain_guarded = frozenset(n for n in guarded if patterns.get(n))
+        self._patterns = patterns
+        self._normalizer = normalizer
         single: dict[str, set[str]] = {}
         for name, plain_patterns in patterns.items():
             for p in plain_patterns:
@@ -110,8 +116,26 @@ class RuleEngine:
         lit = tuple(literal)
         _scan(lit, self._literal, found)
         if self._guarded:
-            _scan(lit, self._guarded, found, _spans(lit, self._exceptions))
+            spans = _spans(lit, self._exceptions)
+            word_for_word: set[str] = set()
+            _scan(lit, self._guarded, word_for_word, spans)
+            for name in self._plain_guarded & found & spans.keys() - word_for_word:
+                if not self._seen_outside(name, lit, spans[name]):
+                    found.discard(name)
+            found |= word_for_word
         return frozenset(found)
+
+    def _seen_outside(self, name: str, literal: tuple[str, ...], spans: list[range]) -> bool:
+        """Whether a pattern of `name` not written word for word is still seen in the question
+        once its exception phrases are taken out (the literal tokens are already stemmed: the
+        function words go and the thesaurus applies, as for the question's own tokens)."""
+        rest = [t for i, t in enumerate(literal) if not any(i in r for r in spans)]
+        toks = tuple(self._normalizer.apply_thesaurus([t for t in rest if t not in STOPWORDS]))
+        for pattern in self._patterns[name]:
+            n = len(pattern)
+            if any(toks[i : i + n] == pattern for i in range(len(toks) - n + 1)):
+                return True
+        return False
 
     def evaluate(self, tokens: Sequence[str], literal: Sequence[str] = ()) -> RuleOutcome:
         return self.judge(self.facts(tokens, literal))

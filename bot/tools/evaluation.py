@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.engine.answer import NO_MATCH, Answer, Engine
+from bot.engine.answer import ANSWERED, NO_MATCH, Answer, Engine
 from bot.engine.knowledge import KnowledgeBase, phrasing_key
 from bot.engine.normalize import STOPWORDS, fold, raw_tokens
 
@@ -42,6 +42,11 @@ class Report:
     threshold: float | None = None
     # Escalated although nobody from police or justice asks (issue 13: at most 4 %).
     false_escalation: float | None = None
+    # Of the in-scope questions (issue 13's terms): the right entry answered without a question
+    # back; another entry answered; neither the right answer nor a clarification offering it.
+    answered_right: float | None = None
+    wrong_sure: float | None = None
+    dead_end: float | None = None
 
 
 def load_set(path: Path) -> list[Labelled]:
@@ -176,13 +181,31 @@ def evaluate_engine_folds(make: Callable[[KnowledgeBase], Engine], parts: Sequen
 
 def _engine_report(items: Sequence[Labelled], answers: Sequence[Answer]) -> Report:
     predicted = [a.entry_id if a.status != NO_MATCH and a.entry_id else NONE for a in answers]
-    return _report(
+    report = _report(
         "Repère",
         items,
         predicted,
         [a.escalate for a in answers],
         [bool(a.sources) for a in answers],
     )
+    scope = [(i, a) for i, a in zip(items, answers, strict=True) if i.expect != NONE]
+    if not scope:
+        return report
+    right = sum(a.status == ANSWERED and a.entry_id == i.expect for i, a in scope)
+    wrong = sum(a.status == ANSWERED and a.entry_id != i.expect for i, a in scope)
+    offered = sum(
+        (a.status == ANSWERED and a.entry_id == i.expect)
+        or (a.status != ANSWERED and i.expect in offers(a))
+        for i, a in scope
+    )
+    n = len(scope)
+    return replace(report, answered_right=right / n, wrong_sure=wrong / n, dead_end=1 - offered / n)
+
+
+def offers(answer: Answer) -> set[str]:
+    """The entries a reply that is not an answer puts before the worker to pick: its
+    candidates and its numbered choices."""
+    return {c.entry_id for c in answer.candidates} | {c.entry_id for c in answer.choices}
 
 
 # --- Baselines: each returns (best entry id, score) for a question. -------------------------------
@@ -332,6 +355,13 @@ def format_reports(title: str, reports: Sequence[Report]) -> str:
             f" {wrong:>7} {cit:>6}"
         )
     main = reports[0]
+    if main.answered_right is not None:
+        lines.append("")
+        lines.append(
+            f"{main.name}, questions du périmètre : bonne fiche donnée {main.answered_right:.1%},"
+            f" autre fiche donnée {main.wrong_sure:.1%}, sans la bonne fiche ni proposée"
+            f" {main.dead_end:.1%}"
+        )
     lines.append("")
     lines.append(
         f"{main.total} questions. Confusions les plus fréquentes ({main.name}) : attendu -> obtenu"
