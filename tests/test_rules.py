@@ -109,3 +109,19 @@ def test_an_exception_phrase_hides_a_thesaurus_word_only_where_it_stands(plain_e
         "connu des gendarmes, la police me demande son adresse",
     ):
         assert "demandeur.police" in plain_engine.outcome(question).facts
+
+
+def test_a_rule_that_prefers_its_entry_answers_with_it_when_ranked_near(plain_engine: Engine):
+    # The audition-libre rule decides and prefers its entry: a summons that also says « témoin »
+    # and tells a death gets the audition libre entry, not the witness's nor the danger's.
+    a = plain_engine.answer(
+        "une residente est decedee apres une chute, la famille a porte plainte, notre veilleur de "
+        "nuit est convoque en audition libre au commissariat, il a peur d'etre traite comme un "
+        "temoin qui ment, comment l'accompagner ?"
+    )
+    assert a.rules[0] == "audition-libre" and a.entry_id == "audition-libre"
+    # Without the preference the witness rule answers with the ranking's choice.
+    b = plain_engine.answer(
+        "convoquee comme temoin par les gendarmes, pas comme suspecte, je dis quoi ?"
+    )
+    assert "audition-libre" not in b.rules and b.entry_id == "audition-temoin"

@@ -25,7 +25,7 @@ from bot.engine.masking import Screened, screen
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
 from bot.engine.normalize import Normalizer, raw_tokens
 from bot.engine.priors import PRACTICAL, fact_prior, fact_profiles, fact_weights, is_practical
-from bot.engine.resolve import decided_entry, offered, resolved_answer
+from bot.engine.resolve import decided_entry, offered, preferred_entry, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
 from bot.engine.safety_net import (
     danger_entries,
@@ -287,6 +287,9 @@ class Engine:
         if decided is not None:
             status = ANSWERED
             entry = self.kb.entries[decided]
+        preferred = preferred_entry(outcome, ranked, s.max_candidates) if status != NO_MATCH else None
+        if preferred is not None:
+            status, entry = ANSWERED, self.kb.entries[preferred]
         # A danger told, or a rule that decided (a relative to refuse), while nobody from police
         # or justice asks: the rule's entry answers, not a police entry the words drifted to
         # (« la fille demande copie du dossier »), and nothing escalates.

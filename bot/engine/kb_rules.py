@@ -120,6 +120,7 @@ def _load_rules(
                 entries=_str_list(raw.get("entries", [])) or (),
                 cases=tuple(cases),
                 always_answer=bool(raw.get("always_answer", False)),
+                prefer_entry=bool(raw.get("prefer_entry", False)),
             )
         )
     return facts, tuple(rules), text, exceptions

@@ -108,6 +108,10 @@ class Rule:
     # A danger rule: when it fires, the reply is its first entry even if no entry matched well,
     # never « je ne sais pas ».
     always_answer: bool = False
+    # A rule whose case is the entry's own (an audition libre, a mayor's request): when it gives
+    # the decision, its first entry answers if it is among the best ranked, before a neighbour
+    # the words lean to (« témoin » in a summons for an audition libre).
+    prefer_entry: bool = False
 
 
 @dataclass(frozen=True)

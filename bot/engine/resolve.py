@@ -125,3 +125,13 @@ def offered(
         choices = closest_topics(kb, outcome, ranked, floor, limit)
         return (TOPICS_QUESTION if choices else ""), choices
     return "", ()
+
+
+def preferred_entry(outcome: RuleOutcome, ranked: Sequence[Scored], top: int) -> str | None:
+    """The first entry of the deciding rule, when that rule prefers it (`prefer_entry`) and it is
+    among the `top` best ranked: the rule knows the case better than the words' lean."""
+    rule = next((r for r in outcome.fired if r.decision), None)
+    if rule is None or not rule.prefer_entry or not rule.entries:
+        return None
+    wanted = rule.entries[0]
+    return wanted if any(r.entry_id == wanted for r in ranked[:top]) else None
