@@ -287,7 +287,9 @@ class Engine:
         if decided is not None:
             status = ANSWERED
             entry = self.kb.entries[decided]
-        preferred = preferred_entry(outcome, ranked, s.max_candidates) if status != NO_MATCH else None
+        preferred = (
+            preferred_entry(outcome, ranked, s.max_candidates) if status != NO_MATCH else None
+        )
         if preferred is not None:
             status, entry = ANSWERED, self.kb.entries[preferred]
         # A danger told, or a rule that decided (a relative to refuse), while nobody from police
