@@ -288,7 +288,9 @@ class Engine:
             status = ANSWERED
             entry = self.kb.entries[decided]
         preferred = (
-            preferred_entry(outcome, ranked, s.max_candidates) if status != NO_MATCH else None
+            preferred_entry(outcome, ranked, s.max_candidates, s.clarify_floor)
+            if status != NO_MATCH
+            else None
         )
         if preferred is not None:
             status, entry = ANSWERED, self.kb.entries[preferred]

@@ -127,11 +127,15 @@ def offered(
     return "", ()
 
 
-def preferred_entry(outcome: RuleOutcome, ranked: Sequence[Scored], top: int) -> str | None:
+def preferred_entry(
+    outcome: RuleOutcome, ranked: Sequence[Scored], top: int, floor: float
+) -> str | None:
     """The first entry of the deciding rule, when that rule prefers it (`prefer_entry`) and it is
-    among the `top` best ranked: the rule knows the case better than the words' lean."""
+    among the `top` best ranked with at least `floor` (what a clarification would offer): the
+    rule knows the case better than the words' lean."""
     rule = next((r for r in outcome.fired if r.decision), None)
     if rule is None or not rule.prefer_entry or not rule.entries:
         return None
     wanted = rule.entries[0]
-    return wanted if any(r.entry_id == wanted for r in ranked[:top]) else None
+    near = any(r.entry_id == wanted and r.confidence >= floor for r in ranked[:top])
+    return wanted if near else None
