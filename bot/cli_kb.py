@@ -42,11 +42,11 @@ def answer_json(answer: Answer, reply: Reply) -> dict[str, Any]:
 
 
 # `repere kb eval --set`: the dev set (phrasings, cross-validated), the held-out v4 (two writers,
-# 30 November), and a second dev and held-out pair written blind on 7 December (writers AU, AV).
+# 30 November), and a second held-out set written blind on 7 December (writer AV; writer AU's set
+# of the same day, first read alone, is now batch 12 of the dev set).
 EVAL_SETS = {
     "dev": "devset.toml",
     "heldout": "heldout.toml",
-    "dev2": "devset2.toml",
     "heldout2": "heldout2.toml",
 }
 

@@ -146,17 +146,12 @@ def test_heldout_floor(plain_engine: Engine, heldout: list[Labelled]):
     assert report.cited == 1.0
 
 
-def test_second_dev_and_held_out_sets_hold_their_figures(plain_engine: Engine):
-    """Written blind on 2026-12-07 from the entry titles only, in the way people type (writers AU
-    and AV): harder than v4. Regression floors at their reads of that day (dev2 read case by
-    case; heldout2 read for aggregates only), not the issue's targets: docs/matching.md."""
+def test_second_held_out_set_holds_its_figures(plain_engine: Engine):
+    """Written blind on 2026-12-07 from the entry titles only, in the way people type (writer AV):
+    harder than v4. Regression floors at its read of that day (aggregates only), not the issue's
+    targets: docs/matching.md."""
     from bot.tools.evaluation import DATA_DIR, load_set
 
-    dev2 = evaluate_engine(plain_engine, load_set(DATA_DIR / "devset2.toml"))
-    assert dev2.answered_right is not None and dev2.wrong_sure is not None
-    assert dev2.answered_right >= 181 / 199 and dev2.wrong_sure <= 5 / 199
-    assert dev2.none_recall >= 0.82 and dev2.escalation == 1.0
-    assert dev2.false_escalation is not None and dev2.false_escalation <= 0.053
     held = evaluate_engine(plain_engine, load_set(DATA_DIR / "heldout2.toml"))
     assert held.answered_right is not None and held.wrong_sure is not None
     assert held.answered_right >= 171 / 200 and held.wrong_sure <= 17 / 200

@@ -188,7 +188,10 @@ def test_a_judge_named_as_context_is_no_request(plain_engine: Engine):
         "le juge des enfants est deja saisi, la mairie veut une copie du rapport de situation"
     )
     assert (a.decision, a.escalate) == ("refuser", False)
-    assert a.entry_id is not None and not a.entry_id.startswith("requisition"), a.entry_id
+    # No police entry answers. Since batch 12 of the dev set (7 December) no entry ranks high
+    # enough: the refusal comes with « je ne sais pas » and the entries the rule is about.
+    assert a.entry_id is None or not a.entry_id.startswith("requisition"), a.entry_id
+    assert a.entry_id is not None or "information-maire" in [c.entry_id for c in a.candidates]
     b = plain_engine.answer(
         "le juge des enfants est deja saisi et le greffe me demande une copie du rapport"
     )

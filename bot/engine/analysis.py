@@ -62,3 +62,5 @@ class Answer:
     choices: tuple[Choice, ...] = ()
     article: ArticleCard | None = None
     smalltalk: str | None = None  # its kind: greeting, thanks, goodbye, about
+    # A danger entry given by the safety net instead of « je ne sais pas » (answer.py).
+    caught: bool = False

@@ -23,7 +23,7 @@ from bot.engine.knowledge import Entry, KnowledgeBase
 from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
 from bot.engine.matcher import Calibration, Matcher, MatchWeights, Scored
-from bot.engine.normalize import Normalizer, raw_tokens
+from bot.engine.normalize import Normalizer, raw_tokens, without_verbs_to_you
 from bot.engine.priors import PRACTICAL, fact_prior, fact_profiles, fact_weights, is_practical
 from bot.engine.resolve import decided_entry, offered, preferred_entry, resolved_answer
 from bot.engine.rules import RuleEngine, RuleOutcome
@@ -211,7 +211,10 @@ class Engine:
         tokens, literal = self.normalizer.analyse(screened.masked)
         outcome = self.rules.evaluate(tokens, literal)
         limit = max(self.settings.max_candidates + 1, RELEVANT_TOP)
-        ranked = tuple(self.rank(tokens, outcome, limit=limit, text=screened.masked))
+        text = without_verbs_to_you(screened.masked)
+        if text != screened.masked:
+            tokens = self.normalizer.analyse(text)[0]
+        ranked = tuple(self.rank(tokens, outcome, limit=limit, text=text))
         return Analysis(outcome.facts, ranked, screened.kinds)
 
     def respond(self, analysis: Analysis) -> Answer:
@@ -359,6 +362,7 @@ class Engine:
             personal_data=personal,
             candidates=candidates,
             trace=trace,
+            caught=near_danger is not None,
             advice=with_emergency(
                 tuple(r.advice for r in outcome.fired if r.advice),
                 self.kb.emergency,

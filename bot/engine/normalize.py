@@ -17,6 +17,17 @@ MAX_QUESTION_CHARS = 1000
 # The letters French elides before a vowel (« l'OPJ », « qu'on »); typed alone without the
 # apostrophe on a phone (« on m a demande ») they are dropped too, in `raw_tokens`.
 _BARE_ELISIONS = frozenset({"l", "d", "qu", "j", "n", "s", "c", "m", "t"})
+# A verb with « t' » before it speaks to the bot (« ce qu'on t'écrit », « je peux t'appeler ») and
+# says what the worker does with Repère, not what the question is about; « t'es », « t'as » are
+# « tu es », « tu as ». Left out of the ranking only: the rules still read the whole message.
+_TO_YOU = re.compile(r"\bt['’`´‘]\s*(?!(?:es|as|etais|étais|auras)\b)\w+", re.IGNORECASE)
+
+
+def without_verbs_to_you(text: str) -> str:
+    """The text the ranking reads: the verbs addressed to the bot blanked."""
+    return _TO_YOU.sub(" ", text) if "t" in text else text
+
+
 _ELISION = re.compile(
     r"\b(?:" + "|".join(sorted(_BARE_ELISIONS | {"jusqu", "lorsqu", "puisqu"})) + r")['’`´‘]",
     re.IGNORECASE,

@@ -20,6 +20,8 @@ HARM_FACTS = frozenset({"signal.mal"})
 # A danger or an emergency in general words counts with a victim named: the facts of the danger rules.
 DANGER_FACTS = frozenset({"signal.danger", "signal.urgence"})
 VICTIM_FACTS = frozenset({"signal.mineur", "signal.vulnerable", "signal.conjugal"})
+# Any of them, or a weapon: the question names something of a danger.
+NET_FACTS = HARM_FACTS | DANGER_FACTS | VICTIM_FACTS | {"signal.arme"}
 
 
 # Police or justice in the question (rules.toml): then the requisition route governs, unless the
@@ -66,6 +68,11 @@ def deciding_entry(outcome: RuleOutcome) -> str | None:
 def _no_police_request(outcome: RuleOutcome) -> bool:
     """No police or justice word, or the police named only to be refused or called by the worker."""
     return not POLICE_FACTS & outcome.facts or bool(NOT_ASKING & outcome.facts)
+
+
+def signals_danger(facts: Collection[str]) -> bool:
+    """A victim, a harm, a danger, an emergency or a weapon is named."""
+    return bool(NET_FACTS & set(facts))
 
 
 def touches_danger(facts: Collection[str]) -> bool:

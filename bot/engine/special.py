@@ -16,6 +16,7 @@ from bot.engine.analysis import (
 )
 from bot.engine.articles import ArticleCard, ArticleIndex
 from bot.engine.knowledge import KnowledgeBase
+from bot.engine.safety_net import signals_danger
 from bot.engine.smalltalk import SmallTalkMatcher
 
 # Facts that say nothing of a situation on their own: « contact.police » is any verb of asking,
@@ -40,14 +41,22 @@ def unless_smalltalk(
 ) -> tuple[Analysis, Answer]:
     """« ok merci je transmets à ma cheffe »: small talk with a few words around it, when
     nothing else is understood (no entry, no rule deciding, no police guess, no personal data), gets the short
-    reply instead of « je ne sais pas »."""
-    if answer.status != NO_MATCH or decision or answer.escalate or analysis.personal_data:
+    reply instead of « je ne sais pas ».
+
+    A danger entry the safety net gave a message that names no danger is nothing understood
+    either, for a thank-you, a greeting or a goodbye (« parfait je vais pouvoir rassurer ma
+    collègue merci »); a question to the bot keeps it (« tu peux m'aider pour un signalement ? »)."""
+    idle = answer.status == NO_MATCH
+    netted = answer.caught and not signals_danger(analysis.facts)
+    if not (idle or netted) or decision or answer.escalate or analysis.personal_data:
         return analysis, answer
     kind = talk.lead(question)
     # Nothing understood and the message speaks to the bot: what Repère is and does is the
     # useful reply (« tu réponds aussi le week-end ? »), not the topics its words drift to.
-    if kind is None and analysis.facts <= UNSAID and talk.addressed(question):
+    if kind is None and idle and analysis.facts <= UNSAID and talk.addressed(question):
         kind = "about"
+    if netted and kind == "about":
+        kind = None
     return (analysis, answer) if kind is None else (NOTHING, smalltalk_answer(kind))
 
 
