@@ -25,7 +25,7 @@ _TO_YOU = re.compile(r"\bt['’`´‘]\s*(?!(?:es|as|etais|étais|auras)\b)\w+",
 
 def without_verbs_to_you(text: str) -> str:
     """The text the ranking reads: the verbs addressed to the bot blanked."""
-    return _TO_YOU.sub(" ", text) if "t" in text else text
+    return _TO_YOU.sub(" ", text)
 
 
 _ELISION = re.compile(

@@ -51,12 +51,12 @@ def unless_smalltalk(
     if not (idle or netted) or decision or answer.escalate or analysis.personal_data:
         return analysis, answer
     kind = talk.lead(question)
+    if not idle and kind == "about":
+        kind = None  # the net's danger entry stays for a question to the bot
     # Nothing understood and the message speaks to the bot: what Repère is and does is the
     # useful reply (« tu réponds aussi le week-end ? »), not the topics its words drift to.
-    if kind is None and idle and analysis.facts <= UNSAID and talk.addressed(question):
+    elif kind is None and idle and analysis.facts <= UNSAID and talk.addressed(question):
         kind = "about"
-    if netted and kind == "about":
-        kind = None
     return (analysis, answer) if kind is None else (NOTHING, smalltalk_answer(kind))
 
 
