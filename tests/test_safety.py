@@ -57,7 +57,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     [
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
-        "dev27",
+        *("dev27", "dev28"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -68,7 +68,8 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     in the middle of another question), blind, 2026-12-06; dev24 (writer AS, 100, home-care and
     adult-protection staff, often dictated) and dev26 (writer AX, 100, staff beside the social
     workers: périscolaire, crèche, a bailleur, drivers, volunteers) and dev27 (writer AY, 100, night
-    and on-call staff, 60 immediate), blind, 2026-12-07:
+    and on-call staff, 60 immediate) and dev28 (writer BA, 100, asylum and disability services,
+    users' messages pasted in, 40 immediate), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(

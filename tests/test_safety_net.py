@@ -104,6 +104,21 @@ def test_a_danger_beside_another_question_keeps_its_entry_offered(plain_engine: 
     assert has_numbers(a.advice)
 
 
+def test_a_police_caller_pleading_a_danger_keeps_the_danger_entry_offered(plain_engine: Engine):
+    """No danger rule fires (a disappearance, « vie ou de mort »): the requisition route
+    answers, and the danger entry its rule names stays offered (safety dev21, 7 December)."""
+    a = plain_engine.answer(
+        "un policier appelle, il lui faut tout de suite le portable d'un monsieur qu'on suit, "
+        "il aurait disparu, c'est une question de vie ou de mort"
+    )
+    assert a.decision == "passer par la hiérarchie" and a.escalate
+    assert a.entry_id not in plain_engine.danger_entries
+    assert "enfant-danger-lever-secret" in {c.entry_id for c in a.candidates}
+    # the same request with no danger named does not offer it
+    plain = plain_engine.answer("un policier appelle, il veut le portable d'un monsieur qu'on suit")
+    assert "enfant-danger-lever-secret" not in {c.entry_id for c in plain.candidates}
+
+
 def _guess(entry_id: str, confidence: float) -> Scored:
     return Scored(entry_id, 1.0, confidence, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 

@@ -164,9 +164,22 @@ def fired_danger(outcome: RuleOutcome, danger: Collection[str]) -> str | None:
 
 
 def danger_offer(kb: KnowledgeBase, outcome: RuleOutcome, danger: Collection[str]) -> str | None:
-    """The danger entry to keep among those offered: a fired danger rule's, or one a police or
-    justice rule set aside."""
-    return fired_danger(outcome, danger) or set_aside_danger(kb, outcome, danger)
+    """The danger entry to keep among those offered: a fired danger rule's, one a police or
+    justice rule set aside, or, when a danger is named, one a fired rule is about (a caller who
+    says he is police and that a man « a disparu, c'est une question de vie ou de mort »: no
+    danger rule fires, the requisition rule answers and names the danger entry)."""
+    return (
+        fired_danger(outcome, danger)
+        or set_aside_danger(kb, outcome, danger)
+        or named_danger(outcome, danger)
+    )
+
+
+def named_danger(outcome: RuleOutcome, danger: Collection[str]) -> str | None:
+    """The first danger entry a fired rule names, when the question names a danger."""
+    if not signals_danger(outcome.facts):
+        return None
+    return next((e for e in outcome.entries if e in danger), None)
 
 
 def with_danger_offer(
