@@ -159,6 +159,22 @@ def test_police_named_without_addressing_the_worker_does_not_escalate(plain_engi
         assert plain_engine.answer(text).escalate, text
 
 
+def test_police_sitting_in_the_clspd_is_no_request(plain_engine: Engine):
+    """What the police do with what is said in the group, or their being there: a question about
+    the police, not a request from them (issue 13: on dev, 30 of the false escalations)."""
+    for text in (
+        "les gendarmes en cellule de veille, est ce qu'ils peuvent utiliser ce qu'on dit pr leurs enquetes?",
+        "si je parle d'un jeune en CLSPD devant la BAC ils peuvent s'en servir apres ?",
+        "police municipale en cellule de veille, ça pose pb pr le secret ?",
+    ):
+        assert not plain_engine.answer(text).escalate, text
+    for text in (
+        "le gendarme qui siege au cispd m'ecrit : pourriez-vous me transmettre le portable du monsieur",
+        "les policiers presents au clspd veulent nos notes, ils peuvent s'en servir ?",
+    ):
+        assert plain_engine.answer(text).escalate, text
+
+
 def test_a_police_entry_reached_without_police_named_does_not_escalate(kb: KnowledgeBase):
     """Escalation follows a police or justice request, not the entry the words drift to: an
     answered or offered police entry escalates only when the question names police or justice."""

@@ -11,9 +11,10 @@ from bot.engine.rules import RuleEngine, RuleOutcome
 
 # The rules.toml fact that marks a request for practical information, which the FAQ never holds.
 PRACTICAL = "question.pratique"
-# Facts that only tell whether the police speak to the worker at all (rules.toml, « contact.police »):
-# words like « demande », « dit », « message » say nothing about which entry a question is about.
-GATE_FACTS = frozenset({"contact.police"})
+# Facts that only tell whether the police speak to the worker at all (rules.toml, « contact.police »,
+# and the narrower « police.demande » the CLSPD seat rule reads): words like « demande », « dit »,
+# « message » say nothing about which entry a question is about.
+GATE_FACTS = frozenset({"contact.police", "police.demande"})
 
 
 def is_practical(outcome: RuleOutcome) -> bool:
