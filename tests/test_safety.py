@@ -95,6 +95,22 @@ def test_decision_set_of_the_sixth_of_december_meets_the_decision_targets(plain_
     assert numbers == 1.0
 
 
+@pytest.mark.parametrize(("name", "floor"), [("dev29", 71 / 80), ("dev30", 62 / 70)])
+def test_decision_sets_of_the_seventh_of_december_hold_their_figures(
+    plain_engine: Engine, name: str, floor: float
+):
+    """dev29 (writer BB, managers, pasted messages: 80 decision cases) and dev30 (writer AZ,
+    school, hospital, PJJ: 70), blind, 2026-12-07. At arrival 68 of 80 and 61 of 70 decisions,
+    under the 90 % target (CLSPD requests, the mayor informed on the worker's initiative,
+    « hier soir » read as now); floors at what they measure after the day's words, every danger
+    case reached, none declined, every number."""
+    decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
+    assert decisions >= floor
+    assert danger == 1.0
+    assert dead_ends == 0
+    assert numbers == 1.0
+
+
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
     """Writer V's set, never read case by case (docs/legal-changes.md lists each read of its
     figures). Floors at its second read (2026-12-03): decisions 112 of 118; danger entry 108 of
