@@ -95,14 +95,14 @@ def test_decision_set_of_the_sixth_of_december_meets_the_decision_targets(plain_
     assert numbers == 1.0
 
 
-@pytest.mark.parametrize(("name", "floor"), [("dev29", 71 / 80), ("dev30", 62 / 70)])
+@pytest.mark.parametrize(("name", "floor"), [("dev29", 71 / 80), ("dev30", 63 / 70)])
 def test_decision_sets_of_the_seventh_of_december_hold_their_figures(
     plain_engine: Engine, name: str, floor: float
 ):
     """dev29 (writer BB, managers, pasted messages: 80 decision cases) and dev30 (writer AZ,
     school, hospital, PJJ: 70), blind, 2026-12-07. At arrival 68 of 80 and 61 of 70 decisions,
     under the 90 % target (CLSPD requests, the mayor informed on the worker's initiative,
-    « hier soir » read as now); floors at what they measure after the day's words, every danger
+    « en ce moment » read as now); floors at what they measure after the day's words, every danger
     case reached, none declined, every number."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= floor
