@@ -231,9 +231,9 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # kinds), dev22 (writer AQ, short phone messages) and dev23 (writer AR, danger told in the middle of
 # another question), 2026-12-06; dev24 (writer AS, home-care and adult-protection staff, danger) and
 # dev25 (writer AT, decision kinds from a CCAS and a rural département), dev26 (writer AX, danger
-# told by staff beside the social workers), dev27 (writer AY, night and on-call staff), dev28 (writer BA, asylum and disability services),
-# dev29 (writer BB, managers, pasted messages) and dev30 (writer AZ, school, hospital, PJJ), 2026-12-07; see
-# docs/legal-changes.md.
+# told by staff beside the social workers), dev27 (writer AY, night and on-call staff), dev28
+# (writer BA, asylum and disability services), dev29 (writer BB, managers, pasted messages) and
+# dev30 (writer AZ, school, hospital, PJJ), 2026-12-07; see docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
     *("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19"),

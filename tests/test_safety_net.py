@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.engine.analysis import ANSWERED, CLARIFY, NO_MATCH, Candidate
 from bot.engine.answer import Engine
 from bot.engine.knowledge import KnowledgeBase
@@ -146,33 +148,35 @@ def test_a_no_answer_escalates_on_its_guess_only_with_police_named(kb: Knowledge
     assert not escalates(kb, named, NO_MATCH, None, (), _guess("requisition-opj", 0.2), 0.3)
 
 
-def test_police_named_without_addressing_the_worker_does_not_escalate(plain_engine: Engine):
-    for text in (
-        "la sauvegarde de justice et la curatelle renforcee, quelle difference ?",
-        "le tribunal judiciaire ferme a quelle heure le vendredi ?",
-    ):
-        assert not plain_engine.answer(text).escalate, text
-    for text in (
-        "la gendarmerie m'a appelee pour savoir si on suit un monsieur",
-        "au clspd le gendarme m'a glisse de lui envoyer l'adresse par sms",
-    ):
-        assert plain_engine.answer(text).escalate, text
-
-
-def test_police_sitting_in_the_clspd_is_no_request(plain_engine: Engine):
-    """What the police do with what is said in the group, or their being there: a question about
-    the police, not a request from them (issue 13: on dev, 30 of the false escalations)."""
-    for text in (
-        "les gendarmes en cellule de veille, est ce qu'ils peuvent utiliser ce qu'on dit pr leurs enquetes?",
-        "si je parle d'un jeune en CLSPD devant la BAC ils peuvent s'en servir apres ?",
-        "police municipale en cellule de veille, ça pose pb pr le secret ?",
-    ):
-        assert not plain_engine.answer(text).escalate, text
-    for text in (
-        "le gendarme qui siege au cispd m'ecrit : pourriez-vous me transmettre le portable du monsieur",
-        "les policiers presents au clspd veulent nos notes, ils peuvent s'en servir ?",
-    ):
-        assert plain_engine.answer(text).escalate, text
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("la sauvegarde de justice et la curatelle renforcee, quelle difference ?", False),
+        ("le tribunal judiciaire ferme a quelle heure le vendredi ?", False),
+        ("la gendarmerie m'a appelee pour savoir si on suit un monsieur", True),
+        ("au clspd le gendarme m'a glisse de lui envoyer l'adresse par sms", True),
+        # Police sitting in the CLSPD group, or what they do with what is said there: a question
+        # about the police, not a request from them (issue 13: on dev, 30 of the false escalations).
+        (
+            "les gendarmes en cellule de veille, est ce qu'ils peuvent utiliser ce qu'on dit pr "
+            "leurs enquetes?",
+            False,
+        ),
+        ("si je parle d'un jeune en CLSPD devant la BAC ils peuvent s'en servir apres ?", False),
+        ("police municipale en cellule de veille, ça pose pb pr le secret ?", False),
+        (
+            "le gendarme qui siege au cispd m'ecrit : pourriez-vous me transmettre le portable du "
+            "monsieur",
+            True,
+        ),
+        ("les policiers presents au clspd veulent nos notes, ils peuvent s'en servir ?", True),
+    ],
+)
+def test_escalation_follows_a_request_addressed_to_the_worker(
+    plain_engine: Engine, text: str, escalates: bool
+):
+    """Police or justice named without asking the worker anything do not escalate."""
+    assert plain_engine.answer(text).escalate is escalates
 
 
 def test_a_police_entry_reached_without_police_named_does_not_escalate(kb: KnowledgeBase):

@@ -16,14 +16,15 @@ from bot.engine.analysis import (
 )
 from bot.engine.articles import ArticleCard, ArticleIndex
 from bot.engine.knowledge import KnowledgeBase
+from bot.engine.priors import GATE_FACTS
 from bot.engine.safety_net import signals_danger
 from bot.engine.smalltalk import SmallTalkMatcher
 
-# Facts that say nothing of a situation on their own: « contact.police » is any verb of asking,
-# answering or writing (rules.toml), and counts only beside police or justice; so do the CLSPD seat
-# rule's « police.demande » (a request) and « police.usage » (« s'en servir »): « comment on s'en
-# sert de Repère ? » is a question to the bot.
-UNSAID = frozenset({"contact.police", "police.demande", "police.usage"})
+# Facts that say nothing of a situation on their own: the gate facts (any verb of asking, answering
+# or writing, which count only beside police or justice) and « police.usage » (« s'en servir »),
+# which counts only beside police at the CLSPD: « comment on s'en sert de Repère ? » is a question
+# to the bot.
+UNSAID = GATE_FACTS | {"police.usage"}
 # Small talk says nothing about a situation: a pending choice keeps nothing of it.
 NOTHING = Analysis(frozenset(), (), ())
 # The question above an article card's entries, when they are picked by number.
