@@ -232,13 +232,15 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # another question), 2026-12-06; dev24 (writer AS, home-care and adult-protection staff, danger) and
 # dev25 (writer AT, decision kinds from a CCAS and a rural département), dev26 (writer AX, danger
 # told by staff beside the social workers), dev27 (writer AY, night and on-call staff), dev28
-# (writer BA, asylum and disability services), dev29 (writer BB, managers, pasted messages) and
-# dev30 (writer AZ, school, hospital, PJJ), 2026-12-07; see docs/legal-changes.md.
+# (writer BA, asylum and disability services), dev29 (writer BB, managers, pasted messages),
+# dev30 (writer AZ, school, hospital, PJJ), dev31 (writer BC, polyvalence, CCAS, rural services:
+# decision kinds) and dev32 (writer BD, home help, EHPAD, PMI, night staff: danger), 2026-12-07;
+# see docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
     *("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19"),
     *("dev20", "dev21", "dev22", "dev23", "dev24", "dev25", "dev26"),
-    *("dev27", "dev28", "dev29", "dev30"),
+    *("dev27", "dev28", "dev29", "dev30", "dev31", "dev32"),
 )
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second

@@ -37,14 +37,24 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
 
 
 @pytest.mark.parametrize(
-    "name", ["dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"]
+    "name",
+    [
+        *("dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"),
+        *("dev29", "dev30", "dev31"),
+    ],
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     """dev (writer D), dev2 (writer E), dev3 (writer F), dev8 (writer I) and dev10 (writer R, held
     out until the fifth session of 2026-12-02): each was held out, then read case by case; dev12
     (writer Z, 2026-12-03: 90 danger cases, 10 police callers pleading urgency), dev16 (writer
     AF, 2026-12-03: 100 decision cases), dev18 (writer AJ, 2026-12-03: 110 decision cases) and
-    dev25 (writer AT, 2026-12-07: 110 decision cases, pasted messages), blind, then read."""
+    dev25 (writer AT, 2026-12-07: 110 decision cases, pasted messages), blind, then read; dev29
+    (writer BB, managers: 80 decision cases), dev30 (writer AZ, school, hospital, PJJ: 70) and
+    dev31 (writer BC, polyvalence, CCAS, rural services: 80), blind, 2026-12-07: at arrival 68 of
+    80, 61 of 70 and 71 of 80 decisions, under the target until the municipal police counted only
+    when they ask, the mayor informed on the worker's initiative took the mayor's rule over a
+    danger that is not immediate, and situations told without a name became shareable in a
+    CLSPD group."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
@@ -57,7 +67,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     [
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
-        *("dev27", "dev28"),
+        *("dev27", "dev28", "dev32"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -69,7 +79,8 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     adult-protection staff, often dictated) and dev26 (writer AX, 100, staff beside the social
     workers: périscolaire, crèche, a bailleur, drivers, volunteers) and dev27 (writer AY, 100, night
     and on-call staff, 60 immediate) and dev28 (writer BA, 100, asylum and disability services,
-    users' messages pasted in, 40 immediate), blind, 2026-12-07:
+    users' messages pasted in, 40 immediate) and dev32 (writer BD, 100, home help, EHPAD, PMI,
+    crèche and night staff, 41 immediate), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
@@ -91,22 +102,6 @@ def test_decision_set_of_the_sixth_of_december_meets_the_decision_targets(plain_
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "dev21")
     assert decisions >= DECISION_TARGET
     assert danger >= 31 / 33
-    assert dead_ends == 0
-    assert numbers == 1.0
-
-
-@pytest.mark.parametrize(("name", "floor"), [("dev29", 71 / 80), ("dev30", 63 / 70)])
-def test_decision_sets_of_the_seventh_of_december_hold_their_figures(
-    plain_engine: Engine, name: str, floor: float
-):
-    """dev29 (writer BB, managers, pasted messages: 80 decision cases) and dev30 (writer AZ,
-    school, hospital, PJJ: 70), blind, 2026-12-07. At arrival 68 of 80 and 61 of 70 decisions,
-    under the 90 % target (CLSPD requests, the mayor informed on the worker's initiative,
-    « en ce moment » read as now); floors at what they measure after the day's words, every danger
-    case reached, none declined, every number."""
-    decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
-    assert decisions >= floor
-    assert danger == 1.0
     assert dead_ends == 0
     assert numbers == 1.0
 
