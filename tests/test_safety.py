@@ -40,7 +40,7 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     "name",
     [
         *("dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"),
-        *("dev29", "dev30", "dev31"),
+        *("dev29", "dev30", "dev31", "dev33"),
     ],
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
@@ -49,10 +49,11 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     (writer Z, 2026-12-03: 90 danger cases, 10 police callers pleading urgency), dev16 (writer
     AF, 2026-12-03: 100 decision cases), dev18 (writer AJ, 2026-12-03: 110 decision cases) and
     dev25 (writer AT, 2026-12-07: 110 decision cases, pasted messages), blind, then read; dev29
-    (writer BB, managers: 80 decision cases), dev30 (writer AZ, school, hospital, PJJ: 70) and
-    dev31 (writer BC, polyvalence, CCAS, rural services: 80), blind, 2026-12-07: at arrival 68 of
-    80, 61 of 70 and 71 of 80 decisions, under the target until the municipal police counted only
-    when they ask, the mayor informed on the worker's initiative took the mayor's rule over a
+    (writer BB, managers: 80 decision cases), dev30 (writer AZ, school, hospital, PJJ: 70),
+    dev31 (writer BC, polyvalence, CCAS, rural services: 80) and dev33 (writer BE, requisitions,
+    audition libre, witnesses: 80), blind, 2026-12-07: at arrival 68 of 80, 61 of 70, 71 of 80
+    and 76 of 80 decisions, the first three under the target until the municipal police counted
+    only when they ask, the mayor informed on the worker's initiative took the mayor's rule over a
     danger that is not immediate, and situations told without a name became shareable in a
     CLSPD group."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
@@ -67,7 +68,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     [
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
-        *("dev27", "dev28", "dev32"),
+        *("dev27", "dev28", "dev32", "dev34"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -80,7 +81,8 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     workers: périscolaire, crèche, a bailleur, drivers, volunteers) and dev27 (writer AY, 100, night
     and on-call staff, 60 immediate) and dev28 (writer BA, 100, asylum and disability services,
     users' messages pasted in, 40 immediate) and dev32 (writer BD, 100, home help, EHPAD, PMI,
-    crèche and night staff, 41 immediate), blind, 2026-12-07:
+    crèche and night staff, 41 immediate) and dev34 (writer BF, 100, the danger inside another
+    question or in the victim's words, 40 immediate), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
