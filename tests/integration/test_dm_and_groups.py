@@ -327,3 +327,40 @@ def test_police_at_the_clspd_table_and_a_weapon_mail(homeserver: Homeserver, mak
     assert "témoin" not in mail["body"].split("Sources")[0].lower()
     assert "17" in harmed["body"] and "112" in harmed["body"]
     assert "Je ne sais pas" not in harmed["body"]
+
+
+def test_municipal_police_named_the_mayor_told_and_a_lawyer(
+    homeserver: Homeserver, make_bot, make_user
+):
+    """The municipal police only named (a mairie's spreadsheet they will read) is no police request:
+    the mayor's rule refuses, no « Police ou justice » banner. A worker who would tell the mayor
+    herself about an old man without heating gets the mayor's decision, with the 3977 of the danger
+    rule beside it. A party's lawyer asking for an attestation is refused, without escalation."""
+    bot = make_bot()
+    account, store = make_user()
+    sheet = (
+        "la mairie veut un tableau avec les noms des jeunes suivis, il sera accessible a la police "
+        "municipale. on remplit ?"
+    )
+    mayor = (
+        "un vieux monsieur s'enfonce, plus de chauffage, on intervient a trois avec le SAAD et "
+        "l'infirmiere. je peux en parler au maire ?"
+    )
+    lawyer = "l'avocat du pere m'appelle pour que je fasse une attestation pour le JAF, je fais ?"
+
+    async def scenario() -> list[dict[str, Any]]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            return [await user.reply_to(await user.send(room, t)) for t in (sheet, mayor, lawyer)]
+        finally:
+            await user.stop()
+
+    spreadsheet, told, attestation = run(scenario())
+    assert "Police ou justice" not in spreadsheet["body"]
+    assert "Décision : refuser" in spreadsheet["body"]
+    assert "Décision : partager sous conditions" in told["body"]
+    assert "L. 121-6-2" in told["body"] and "3977" in told["body"]
+    assert "Décision : refuser" in attestation["body"]
+    assert "Police ou justice" not in attestation["body"]
+    assert "attestation" in attestation["body"]
