@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.answer import Engine
+from bot.engine.knowledge import Rule
 from bot.engine.loading import load_knowledge
+from bot.engine.rules import RuleEngine
 
 _KB = load_knowledge()
 CASES = [(r.id, c.question, c.fires, c.kind) for r in _KB.rules for c in r.cases]
@@ -125,3 +127,47 @@ def test_a_rule_that_prefers_its_entry_answers_with_it_when_ranked_near(plain_en
         "convoquee comme temoin par les gendarmes, pas comme suspecte, je dis quoi ?"
     )
     assert "audition-libre" not in b.rules and b.entry_id == "audition-temoin"
+
+
+def _rule(rid: str, priority: int, when: str, overrides: tuple[str, ...] = ()) -> Rule:
+    return Rule(
+        id=rid,
+        priority=priority,
+        when=((when,),),
+        unless=(),
+        overrides=overrides,
+        decision="refuser",
+        escalate=False,
+        sources=(),
+        why="",
+        cases=(),
+    )
+
+
+def test_an_exception_set_aside_gives_the_general_rule_back(plain_engine: Engine):
+    """The requisition sets the child's danger rule aside; the judge named as context sets the
+    requisition aside: the danger rule fires again (a boy « suivi aussi par la PJJ » hit by his
+    uncle once got no decision at all). Without the context, the requisition still sets it aside."""
+    rules = (
+        _rule("danger", 68, "signal.mal"),
+        _rule("requisition", 80, "demandeur.justice", ("danger",)),
+        _rule("context", 21, "justice.contexte", ("requisition",)),
+    )
+    engine = RuleEngine({}, rules, plain_engine.normalizer)
+    both = engine.judge(frozenset({"signal.mal", "demandeur.justice", "justice.contexte"}))
+    assert [r.id for r in both.fired] == ["danger", "context"]
+    assert both.overridden == ("requisition",)
+    alone = engine.judge(frozenset({"signal.mal", "demandeur.justice"}))
+    assert [r.id for r in alone.fired] == ["requisition"]
+    cycle = RuleEngine(
+        {}, (_rule("a", 2, "x", ("b",)), _rule("b", 1, "x", ("a",))), plain_engine.normalizer
+    )
+    assert cycle.judge(frozenset({"x"})).fired == ()
+
+
+def test_a_boy_followed_by_the_pjj_and_hit_by_his_uncle_gets_the_report(plain_engine: Engine):
+    a = plain_engine.answer(
+        "Jeune homme de 16 ans et demi, suivi aussi par la PJJ, il dit que son oncle le frappe "
+        "avec un baton quand il rentre tard le soir"
+    )
+    assert a.decision == "signaler" and not a.escalate

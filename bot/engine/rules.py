@@ -148,12 +148,40 @@ class RuleEngine:
             if all(any(f in facts for f in group) for group in r.when)
             and not any(f in facts for f in r.unless)
         ]
-        overridden = {o for r in matching for o in r.overrides}
+        overridden = _defeated(matching)
         fired = tuple(r for r in matching if r.id not in overridden)
-        return RuleOutcome(facts, fired, tuple(sorted(overridden & {r.id for r in matching})))
+        return RuleOutcome(facts, fired, tuple(sorted(overridden)))
 
 
 Index = dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+
+
+def _defeated(matching: Sequence[Rule]) -> frozenset[str]:
+    """The matching rules an exception sets aside: those overridden by a matching rule that is
+    not itself set aside. An exception that yields to a more precise one no longer defeats the
+    general rule (a « suivi aussi par la PJJ » that sets the requisition aside gives the child's
+    danger rule back, which the requisition alone had set aside). Rules caught in a cycle of
+    overrides all stand aside, as any overridden rule did before."""
+    beaten_by: dict[str, list[str]] = {r.id: [] for r in matching}
+    for r in matching:
+        for o in r.overrides:
+            if o in beaten_by:
+                beaten_by[o].append(r.id)
+    stands: dict[str, bool] = {}
+    changed = True
+    while changed:
+        changed = False
+        for rid, by in beaten_by.items():
+            if rid in stands:
+                continue
+            if any(stands.get(b) is True for b in by):
+                stands[rid] = False
+            elif all(stands.get(b) is False for b in by):
+                stands[rid] = True
+            else:
+                continue
+            changed = True
+    return frozenset(rid for rid in beaten_by if not stands.get(rid, False))
 
 
 def _by_first_token(items: Iterable[tuple[str, tuple[str, ...]]]) -> Index:
