@@ -40,7 +40,7 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     "name",
     [
         *("dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"),
-        *("dev29", "dev30", "dev31", "dev33", "dev35"),
+        *("dev29", "dev30", "dev31", "dev33", "dev35", "dev37"),
     ],
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
@@ -51,8 +51,9 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     dev25 (writer AT, 2026-12-07: 110 decision cases, pasted messages), blind, then read; dev29
     (writer BB, managers: 80 decision cases), dev30 (writer AZ, school, hospital, PJJ: 70),
     dev31 (writer BC, polyvalence, CCAS, rural services: 80), dev33 (writer BE, requisitions,
-    audition libre, witnesses: 80) and dev35 (writer BG, newcomers' words: 88), blind, 2026-12-07:
-    at arrival 68 of 80, 61 of 70, 71 of 80, 76 of 80 and 79 of 88 decisions, the first three under the target until the municipal police counted
+    audition libre, witnesses: 80), dev35 (writer BG, newcomers' words: 88) and dev37 (writer BI,
+    dictated or pasted official texts: 77), blind, 2026-12-07: at arrival 68 of 80, 61 of 70, 71
+    of 80, 76 of 80, 79 of 88 and 71 of 77 decisions, the first three under the target until the municipal police counted
     only when they ask, the mayor informed on the worker's initiative took the mayor's rule over a
     danger that is not immediate, and situations told without a name became shareable in a
     CLSPD group."""
@@ -68,7 +69,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     [
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
-        *("dev27", "dev28", "dev32", "dev34", "dev36"),
+        *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -83,7 +84,9 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     users' messages pasted in, 40 immediate) and dev32 (writer BD, 100, home help, EHPAD, PMI,
     crèche and night staff, 41 immediate) and dev34 (writer BF, 100, the danger inside another
     question or in the victim's words, 40 immediate) and dev36 (writer BH, 100, short phone
-    messages, 60 immediate: ten « je ne sais pas » at arrival), blind, 2026-12-07:
+    messages, 60 immediate: ten « je ne sais pas » at arrival) and dev38 (writer BJ, 100, what the
+    usual sets miss: forced marriage, trafficking, medical neglect, 43 immediate), blind,
+    2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(

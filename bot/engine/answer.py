@@ -200,7 +200,13 @@ class Engine:
         decision = self.rules.judge(analysis.facts).decision
         limit = self.settings.max_candidates + 2
         answer = with_card(
-            self.kb, self.articles, question, self.respond(analysis), decision, limit
+            self.kb,
+            self.articles,
+            question,
+            self.respond(analysis),
+            decision,
+            limit,
+            self.danger_entries,
         )
         return unless_smalltalk(self.smalltalk, question, analysis, answer, decision)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from bot.engine.analysis import (
     ANSWERED,
     ARTICLE,
+    CLARIFY,
     NO_MATCH,
     SMALLTALK,
     Analysis,
@@ -88,11 +90,16 @@ def with_card(
     answer: Answer,
     decision: str | None,
     limit: int,
+    danger: Collection[str] = frozenset(),
 ) -> Answer:
     """The answer, or the card of the article the question asks about by its number: a question
     that is a situation its entry (citing the article) or a deciding rule answers keeps it."""
     entry = kb.entries.get(answer.entry_id or "") if answer.status == ANSWERED else None
     # A rule that decides keeps an answered entry; a choice between entries (« témoin ou audition
-    # libre ? ») gives way to the card of the article named, which lists the same entries to pick.
-    card = articles.card_for(question, entry, decision is not None and answer.status == ANSWERED)
+    # libre ? ») gives way to the card of the article named, which lists the same entries to pick,
+    # unless a danger entry is among them: a pasted requisition « article 60-1 » asking whether a
+    # man who threatened his ex-partner holds a weapon keeps the danger entry it offers.
+    offers_danger = any(c.entry_id in danger for c in answer.candidates)
+    kept = answer.status == ANSWERED or (answer.status == CLARIFY and offers_danger)
+    card = articles.card_for(question, entry, decision is not None and kept)
     return answer if card is None else card_answer(answer, card, decision, limit)

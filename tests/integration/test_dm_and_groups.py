@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tomllib
 import urllib.request
 from typing import Any
 
@@ -11,6 +12,7 @@ from signedjson.key import decode_verify_key_bytes
 from signedjson.sign import verify_signed_json
 from unpaddedbase64 import decode_base64
 
+from bot.tools.evaluation import DATA_DIR
 from bot.tools.homeserver import Homeserver
 from tests.integration.conftest import run, started_user
 
@@ -347,16 +349,23 @@ def test_municipal_police_named_the_mayor_told_and_a_lawyer(
         "l'infirmiere. je peux en parler au maire ?"
     )
     lawyer = "l'avocat du pere m'appelle pour que je fasse une attestation pour le JAF, je fais ?"
+    # writer BI's pasted fax (safety dev37): a requisition naming « article 60-1 » about a weapon and
+    # a threatened ex-partner keeps the requisition route and the danger entry, not the article card
+    with (DATA_DIR / "safety_dev37.toml").open("rb") as fh:
+        fax = next(
+            c["text"] for c in tomllib.load(fh)["case"] if c["text"].startswith("Reçu par fax")
+        )
 
     async def scenario() -> list[dict[str, Any]]:
         user = await started_user(homeserver, account, store)
         try:
             room = await user.open_dm(bot.account.user_id)
-            return [await user.reply_to(await user.send(room, t)) for t in (sheet, mayor, lawyer)]
+            texts = (sheet, mayor, lawyer, fax)
+            return [await user.reply_to(await user.send(room, t)) for t in texts]
         finally:
             await user.stop()
 
-    spreadsheet, told, attestation = run(scenario())
+    spreadsheet, told, attestation, requisition = run(scenario())
     assert "Police ou justice" not in spreadsheet["body"]
     assert "Décision : refuser" in spreadsheet["body"]
     assert "Décision : partager sous conditions" in told["body"]
@@ -364,3 +373,7 @@ def test_municipal_police_named_the_mayor_told_and_a_lawyer(
     assert "Décision : refuser" in attestation["body"]
     assert "Police ou justice" not in attestation["body"]
     assert "attestation" in attestation["body"]
+    assert "Police ou justice" in requisition["body"]
+    assert "Décision : passer par la hiérarchie" in requisition["body"]
+    assert "17" in requisition["body"] and "112" in requisition["body"]
+    assert "en danger : puis-je lever le secret" in requisition["body"]
