@@ -114,13 +114,13 @@ def test_decision_set_of_the_sixth_of_december_meets_the_decision_targets(plain_
 
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
     """Writer V's set, never read case by case (docs/legal-changes.md lists each read of its
-    figures). Floors at its second read (2026-12-03): decisions 112 of 118; danger entry 108 of
-    110 and two « je ne sais pas », numbers 36 of 37 — the last two below the issue's targets
+    figures). Floors at its eighth read (2026-12-07): decisions 116 of 118; danger entry 109 of
+    110 and one « je ne sais pas », numbers 36 of 37 — the last two below the issue's targets
     (none, all), kept from falling while the gap is open."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
-    assert decisions >= 112 / 118
-    assert danger >= 108 / 110
-    assert dead_ends <= 2
+    assert decisions >= 116 / 118
+    assert danger >= 109 / 110
+    assert dead_ends <= 1
     assert numbers >= 36 / 37
 
 
