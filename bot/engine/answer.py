@@ -198,16 +198,9 @@ class Engine:
             return NOTHING, smalltalk_answer(kind)
         analysis = self.analyse(question)
         decision = self.rules.judge(analysis.facts).decision
-        limit = self.settings.max_candidates + 2
-        answer = with_card(
-            self.kb,
-            self.articles,
-            question,
-            self.respond(analysis),
-            decision,
-            limit,
-            self.danger_entries,
-        )
+        found = self.respond(analysis)
+        args = (self.kb, self.articles, question, found, decision)
+        answer = with_card(*args, self.settings.max_candidates + 2, self.danger_entries)
         return unless_smalltalk(self.smalltalk, question, analysis, answer, decision)
 
     def analyse(self, question: str) -> Analysis:
