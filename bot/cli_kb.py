@@ -238,14 +238,15 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # BE, requisitions, audition libre, witnesses: decision kinds), dev34 (writer BF, danger told
 # inside another question), dev35 (writer BG, newcomers' words: decision kinds), dev36 (writer
 # BH, short phone messages: danger), dev37 (writer BI, dictated or pasted official texts:
-# decision kinds) and dev38 (writer BJ, danger the usual sets miss), 2026-12-07; see
-# docs/legal-changes.md.
+# decision kinds), dev38 (writer BJ, danger the usual sets miss), dev39 (writer BK, children
+# without the obvious words) and dev40 (writer BL, people around the team, parents), 2026-12-07;
+# see docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
     *("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19"),
     *("dev20", "dev21", "dev22", "dev23", "dev24", "dev25", "dev26"),
     *("dev27", "dev28", "dev29", "dev30", "dev31", "dev32", "dev33", "dev34"),
-    *("dev35", "dev36", "dev37", "dev38"),
+    *("dev35", "dev36", "dev37", "dev38", "dev39", "dev40"),
 )
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second

@@ -70,6 +70,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
         *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
+        *("dev39", "dev40"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -85,8 +86,9 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     crèche and night staff, 41 immediate) and dev34 (writer BF, 100, the danger inside another
     question or in the victim's words, 40 immediate) and dev36 (writer BH, 100, short phone
     messages, 60 immediate: ten « je ne sais pas » at arrival) and dev38 (writer BJ, 100, what the
-    usual sets miss: forced marriage, trafficking, medical neglect, 43 immediate), blind,
-    2026-12-07:
+    usual sets miss: forced marriage, trafficking, medical neglect, 43 immediate), dev39 (writer
+    BK, 100 children, without the obvious words, 35 immediate) and dev40 (writer BL, 100, people
+    around the team and parents in broken French, 41 immediate), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
