@@ -40,7 +40,7 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     "name",
     [
         *("dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"),
-        *("dev29", "dev30", "dev31", "dev33", "dev35", "dev37"),
+        *("dev29", "dev30", "dev31", "dev33", "dev35", "dev37", "dev42"),
     ],
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
@@ -56,7 +56,8 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     of 80, 76 of 80, 79 of 88 and 71 of 77 decisions, the first three under the target until the municipal police counted
     only when they ask, the mayor informed on the worker's initiative took the mayor's rule over a
     danger that is not immediate, and situations told without a name became shareable in a
-    CLSPD group."""
+    CLSPD group. dev42 (writer BN, 80 decision cases with hard boundaries, 2026-12-07): 72 of 80 at
+    arrival."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
@@ -70,7 +71,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
         *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
-        *("dev39", "dev40"),
+        *("dev39", "dev40", "dev41", "dev43"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -88,7 +89,9 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     messages, 60 immediate: ten « je ne sais pas » at arrival) and dev38 (writer BJ, 100, what the
     usual sets miss: forced marriage, trafficking, medical neglect, 43 immediate), dev39 (writer
     BK, 100 children, without the obvious words, 35 immediate) and dev40 (writer BL, 100, people
-    around the team and parents in broken French, 41 immediate), blind, 2026-12-07:
+    around the team and parents in broken French, 41 immediate), dev41 (writer BM, 100 very short
+    night messages, 49 immediate: twelve « je ne sais pas » at arrival) and dev43 (writer BO, 100
+    dictated, 40 immediate), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
