@@ -9,7 +9,8 @@ from bot.tools.bench import STAGES, run_bench, synthetic_kb
 
 
 def test_bench_runs_on_real_and_synthetic_bases(scanner: PrivacyScanner):
-    out = run_bench(None, EngineSettings(), synthetic=300, rounds=1, scanner=scanner)
+    out = run_bench(None, EngineSettings(), synthetic=300, rounds=1, scanner=scanner, ask_runs=1)
+    assert "`repere ask`, processus entier" in out
     for stage in STAGES:
         assert out.count(stage) >= 2
     assert "Base synthétique : 300 fiches" in out

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -103,6 +106,23 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def ask_process(knowledge_dir: Path | None, runs: int = 3) -> tuple[float, float]:
+    """`repere ask` as a whole process, as the operator and the issue measure it: the median wall
+    time of `runs` starts after one that fills the model's cache, and the largest peak memory."""
+    cmd = [sys.executable, "-m", "bot", "ask"]
+    if knowledge_dir is not None:
+        cmd += ["--knowledge", str(knowledge_dir)]
+    cmd.append("puis-je donner l'adresse d'un usager à l'OPJ ?")
+    times = []
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        if i:
+            times.append(time.perf_counter() - t0)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), peak
+
+
 def _timed(fn: Callable[[], Engine]) -> tuple[Engine, float]:
     t0 = time.perf_counter()
     engine = fn()
@@ -115,8 +135,10 @@ def run_bench(
     synthetic: int = 10_000,
     rounds: int = 5,
     scanner: PersonalDataScanner | None = None,
+    ask_runs: int = 3,
 ) -> str:
     questions = [i.text for i in load_set(DATA_DIR / "devset.toml")]
+    ask_s, ask_mb = ask_process(knowledge_dir, ask_runs)
     engine, startup = _timed(lambda: Engine.load(knowledge_dir, scanner, settings))
     renderer = Renderer(engine.kb)
     engine.answer(questions[0])  # warm caches that a long-running bot has warm too
@@ -126,6 +148,8 @@ def run_bench(
         _, cold = _timed(lambda: Engine(engine.kb, engine.scanner, cached, lexicon))
         _, warm = _timed(lambda: Engine(engine.kb, engine.scanner, cached, lexicon))
     out = [
+        f"`repere ask`, processus entier (médiane de {ask_runs} démarrage(s), cache rempli) : {ask_s:.2f} s ; "
+        f"mémoire max {ask_mb:.0f} Mo",
         f"Démarrage (base, lexique, modèle spaCy) : {startup:.2f} s ; mémoire max {_rss_mb():.0f} Mo",
         f"Index de la base : {cold:.2f} s en apprenant le modèle, {warm:.2f} s avec ses poids "
         "gardés (cache de `repere ask` et du robot)",
