@@ -71,7 +71,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
         *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
-        *("dev39", "dev40", "dev41", "dev43"),
+        *("dev39", "dev40", "dev41", "dev43", "dev44", "dev45"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -90,8 +90,10 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     usual sets miss: forced marriage, trafficking, medical neglect, 43 immediate), dev39 (writer
     BK, 100 children, without the obvious words, 35 immediate) and dev40 (writer BL, 100, people
     around the team and parents in broken French, 41 immediate), dev41 (writer BM, 100 very short
-    night messages, 49 immediate: twelve « je ne sais pas » at arrival) and dev43 (writer BO, 100
-    dictated, 40 immediate), blind, 2026-12-07:
+    night messages, 49 immediate: twelve « je ne sais pas » at arrival), dev43 (writer BO, 100
+    dictated, 40 immediate), dev44 (writer BP, 100 short messages from daytime staff, 40
+    immediate: eight) and dev45 (writer BQ, 100 users' own words pasted in, 40 immediate: eight),
+    blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
