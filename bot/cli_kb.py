@@ -242,7 +242,8 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # without the obvious words), dev40 (writer BL, people around the team, parents), dev41 (writer
 # BM, short night messages: danger), dev42 (writer BN, decision kinds, hard boundaries), dev43
 # (writer BO, voice dictation: danger), dev44 (writer BP, daytime staff's short messages: danger)
-# and dev45 (writer BQ, users' own words pasted in: danger), 2026-12-07;
+# dev45 (writer BQ, users' own words pasted in: danger), dev46 (writer BR, rural services: danger)
+# and dev47 (writer BS, decision kinds in short messages), 2026-12-07;
 # see docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
@@ -250,7 +251,7 @@ DEV_SAFETY_SETS = (
     *("dev20", "dev21", "dev22", "dev23", "dev24", "dev25", "dev26"),
     *("dev27", "dev28", "dev29", "dev30", "dev31", "dev32", "dev33", "dev34"),
     *("dev35", "dev36", "dev37", "dev38", "dev39", "dev40", "dev41", "dev42", "dev43"),
-    *("dev44", "dev45"),
+    *("dev44", "dev45", "dev46", "dev47"),
 )
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second

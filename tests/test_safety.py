@@ -71,7 +71,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
         *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
-        *("dev39", "dev40", "dev41", "dev43", "dev44", "dev45"),
+        *("dev39", "dev40", "dev41", "dev43", "dev44", "dev45", "dev46"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -92,8 +92,8 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     around the team and parents in broken French, 41 immediate), dev41 (writer BM, 100 very short
     night messages, 49 immediate: twelve « je ne sais pas » at arrival), dev43 (writer BO, 100
     dictated, 40 immediate), dev44 (writer BP, 100 short messages from daytime staff, 40
-    immediate: eight) and dev45 (writer BQ, 100 users' own words pasted in, 40 immediate: eight),
-    blind, 2026-12-07:
+    immediate: eight), dev45 (writer BQ, 100 users' own words pasted in, 40 immediate: eight) and
+    dev46 (writer BR, 100 from rural services, 40 immediate: thirteen), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
@@ -116,6 +116,19 @@ def test_decision_set_of_the_sixth_of_december_meets_the_decision_targets(plain_
     assert decisions >= DECISION_TARGET
     assert danger >= 31 / 33
     assert dead_ends == 0
+    assert numbers == 1.0
+
+
+def test_short_decision_messages_meet_the_decision_target(plain_engine: Engine):
+    """dev47 (writer BS, blind, 2026-12-07: 77 decision cases in short phone messages, 70 at
+    arrival). Its writer marks as a danger a gendarme's question on a threat « avec sa carabine »
+    the worker heard herself: the requisition answers, without an entry of its own or the danger
+    entry, so one « je ne sais pas » with the hierarchy's route stays; its danger figures are
+    floors at what it measured (14 of 15), not the targets."""
+    decisions, danger, dead_ends, numbers = _figures(plain_engine, "dev47")
+    assert decisions >= DECISION_TARGET
+    assert danger >= 14 / 15
+    assert dead_ends <= 1
     assert numbers == 1.0
 
 
