@@ -241,7 +241,7 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # decision kinds), dev38 (writer BJ, danger the usual sets miss), dev39 (writer BK, children
 # without the obvious words), dev40 (writer BL, people around the team, parents), dev41 (writer
 # BM, short night messages: danger), dev42 (writer BN, decision kinds, hard boundaries), dev43
-# (writer BO, voice dictation: danger), dev44 (writer BP, daytime staff's short messages: danger)
+# (writer BO, voice dictation: danger), dev44 (writer BP, daytime staff's short messages: danger),
 # dev45 (writer BQ, users' own words pasted in: danger), dev46 (writer BR, rural services: danger)
 # and dev47 (writer BS, decision kinds in short messages), 2026-12-07;
 # see docs/legal-changes.md.

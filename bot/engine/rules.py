@@ -77,22 +77,22 @@ class RuleEngine:
             literals[name] = tuple(p for p in literal if p)
         # Indexed by first token: a question is scanned once, whatever the number of patterns
         # (about 900 since the danger words; a scan of each was 1 ms a question and 3 s at start).
-        self._plain_multi = _by_first_token(
+        self._plain_multi = _by_leading_tokens(
             (name, p) for name, pats in patterns.items() for p in pats if len(p) > 1
         )
         # A fact's exceptions (rules.toml [exceptions]): phrases in which its word-for-word patterns
         # do not count (« maintenant » is no emergency in « je fais quoi maintenant ? »).
         guarded = {n: ps for n, ps in (exceptions or {}).items() if n in literals}
-        self._literal = _by_first_token(
+        self._literal = _by_leading_tokens(
             (name, p) for name, pats in literals.items() if name not in guarded for p in pats
         )
-        self._guarded = _by_first_token((n, p) for n in guarded for p in literals[n])
+        self._guarded = _by_leading_tokens((n, p) for n in guarded for p in literals[n])
         phrases = (
             (n, tuple(literal_stems(normalizer.words(literal_pattern(x) or x))))
             for n, ps in guarded.items()
             for x in ps
         )
-        self._exceptions = _by_first_token((n, p) for n, p in phrases if p)
+        self._exceptions = _by_leading_tokens((n, p) for n, p in phrases if p)
         # A fact with exceptions and patterns not written word for word (« police »): seen only if
         # one of those patterns is still there once the exception phrases are taken out (« connu
         # des gendarmes » names the police without the police asking anything).
@@ -188,7 +188,7 @@ def _defeated(matching: Sequence[Rule]) -> frozenset[str]:
     return frozenset(rid for rid in beaten_by if not stands.get(rid, False))
 
 
-def _by_first_token(items: Iterable[tuple[str, tuple[str, ...]]]) -> Index:
+def _by_leading_tokens(items: Iterable[tuple[str, tuple[str, ...]]]) -> Index:
     index: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
     for name, pattern in items:
         index.setdefault(pattern[:2], []).append((name, pattern))

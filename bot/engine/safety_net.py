@@ -38,8 +38,8 @@ POLICE_FACTS = frozenset(
 )
 # The police refused or called by the worker herself, a judge named only as context (« le juge est
 # déjà saisi »), the police sitting in a CLSPD group, a party's lawyer who wants an attestation
-# « pour le JAF », police who « ont rien demandé »: police or justice words, but nobody from them asks. When one of them does ask, a
-# requisition rule fires and escalates whatever these facts say.
+# « pour le JAF », police who « ont rien demandé »: police or justice words, but nobody from them
+# asks. When one of them does ask, a requisition rule fires and escalates whatever these facts say.
 NOT_ASKING = frozenset(
     {
         "police.refus",
