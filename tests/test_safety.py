@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.answer import ANSWERED, NO_MATCH, Engine, NoScanner
+from bot.engine.answer import ANSWERED, CLARIFY, NO_MATCH, Engine, NoScanner
 from bot.engine.kb_entries import literal_pattern
 from bot.engine.knowledge import KnowledgeError
 from bot.engine.loading import load_knowledge
@@ -71,7 +71,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
         *("dev4", "dev5", "dev6", "dev7", "dev9", "dev11", "dev13", "dev14", "dev15"),
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
         *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
-        *("dev39", "dev40", "dev41", "dev43", "dev44", "dev45", "dev46"),
+        *("dev39", "dev40", "dev41", "dev43", "dev44", "dev45", "dev46", "dev48", "dev49"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -93,7 +93,9 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     night messages, 49 immediate: twelve « je ne sais pas » at arrival), dev43 (writer BO, 100
     dictated, 40 immediate), dev44 (writer BP, 100 short messages from daytime staff, 40
     immediate: eight), dev45 (writer BQ, 100 users' own words pasted in, 40 immediate: eight) and
-    dev46 (writer BR, 100 from rural services, 40 immediate: thirteen), blind, 2026-12-07:
+    dev46 (writer BR, 100 from rural services, 40 immediate: thirteen), dev48 (writer BT, 100
+    short messages about children, 32 immediate: six) and dev49 (writer BU, 100 short messages
+    about vulnerable adults and partners, 29 immediate: two), blind, 2026-12-07:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
@@ -101,7 +103,7 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     )
     danger = [v for v in verdicts if v.case.danger]
     immediate = [v for v in verdicts if v.case.immediate]
-    assert len(danger) >= 100 and len(immediate) >= 35
+    assert len(danger) >= 100 and len(immediate) >= 29
     assert sum(bool(v.danger_ok) for v in danger) / len(danger) >= DANGER_TARGET
     assert [v.case.text for v in danger if v.answer.status == NO_MATCH] == []
     assert [v.case.text for v in immediate if not v.numbers_ok] == []
@@ -134,13 +136,13 @@ def test_short_decision_messages_meet_the_decision_target(plain_engine: Engine):
 
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
     """Writer V's set, never read case by case (docs/legal-changes.md lists each read of its
-    figures). Floors at its eighth read (2026-12-07): decisions 116 of 118; danger entry 109 of
-    110 and one « je ne sais pas », numbers 36 of 37 — the last two below the issue's targets
-    (none, all), kept from falling while the gap is open."""
+    figures). Floors at its tenth read (2026-12-07): decisions 116 of 118; danger entry 110 of
+    110 and no « je ne sais pas » (the danger check asks back); numbers 36 of 37 — below the
+    issue's target (all), kept from falling while the gap is open."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
     assert decisions >= 116 / 118
-    assert danger >= 109 / 110
-    assert dead_ends <= 1
+    assert danger == 1.0
+    assert dead_ends == 0
     assert numbers >= 36 / 37
 
 
@@ -218,12 +220,16 @@ def test_decides_case_fails_when_another_rule_gives_the_decision(tmp_path: Path)
 def test_a_close_danger_entry_is_answered_rather_than_declined(kb, lexicon):
     """Below the answer threshold, a danger entry ranked above `danger_floor` still answers."""
     from bot.engine.answer import EngineSettings
+    from bot.engine.danger_check import DANGER_CHECK
 
     question = "la petite ne parle plus et a peur des adultes"
     strict = Engine(
         kb, NoScanner(), EngineSettings(answer_threshold=0.99, danger_floor=1.0), lexicon
     )
-    assert strict.answer(question).status == NO_MATCH
+    # Without the ranking's net, the child named still meets the danger entries asked back
+    # (danger_check.py), not « je ne sais pas ».
+    held = strict.answer(question)
+    assert held.status == CLARIFY and held.question == DANGER_CHECK
     safe = Engine(kb, NoScanner(), EngineSettings(answer_threshold=0.99, danger_floor=0.3), lexicon)
     a = safe.answer(question)
     assert a.status == ANSWERED and a.entry_id in safe.danger_entries

@@ -19,6 +19,7 @@ from bot.engine.analysis import (
 )
 from bot.engine.articles import ArticleIndex
 from bot.engine.clarify import RELEVANT_TOP, ask_answer, find_ask
+from bot.engine.danger_check import QUESTION_MARK, checked_for_danger
 from bot.engine.knowledge import Entry, KnowledgeBase
 from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
@@ -214,12 +215,13 @@ class Engine:
         if text != screened.masked:
             tokens = self.normalizer.analyse(text)[0]
         ranked = tuple(self.rank(tokens, outcome, limit=limit, text=text))
-        return Analysis(outcome.facts, ranked, screened.kinds)
+        asks = frozenset({QUESTION_MARK}) if "?" in question else frozenset()
+        return Analysis(outcome.facts | asks, ranked, screened.kinds)
 
     def respond(self, analysis: Analysis) -> Answer:
-        return self.decide(
-            analysis.ranked, self.rules.judge(analysis.facts), analysis.personal_data
-        )
+        outcome = self.rules.judge(analysis.facts)
+        found = self.decide(analysis.ranked, outcome, analysis.personal_data)
+        return checked_for_danger(self.kb, analysis.facts, found, self.danger_entries)
 
     def resolve(
         self, analysis: Analysis, added_facts: Iterable[str], entry_id: str | None = None

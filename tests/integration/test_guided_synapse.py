@@ -106,3 +106,29 @@ def test_group_threads_two_people_answer_their_own_questions(
     assert "60-1" in got["answer_a"]["body"] and "hiérarchie" in got["answer_a"]["body"]
     assert "Décision : refuser" in got["answer_b"]["body"]
     assert "60-1" not in got["answer_b"]["body"]
+
+
+def test_dm_a_victim_told_in_unknown_words_gets_the_danger_entries_then_one(
+    homeserver: Homeserver, make_bot, make_user
+):
+    """No word of the base's danger vocabulary, a teenager named: the danger entries are asked
+    back with the emergency numbers, never « je ne sais pas »; « 1 » gives the first."""
+    bot = make_bot()
+    account, store = make_user()
+    told = "Ines 15 ans rentre au foyer avec des billets et des fringues neuves, un ami de 25 ans la depose"
+
+    async def scenario() -> list[dict[str, Any]]:
+        user = await started_user(homeserver, account, store)
+        try:
+            room = await user.open_dm(bot.account.user_id)
+            return [await user.ask(room, told), await user.ask(room, "1")]
+        finally:
+            await user.stop()
+
+    asked, chosen = run(scenario())
+    assert asked["msgtype"] == "m.notice" and asked["encrypted"] is True
+    body = asked["body"]
+    assert "Je ne sais pas" not in body and "1. " in body and "2. " in body
+    assert "17" in body and "112" in body and "119" in body
+    assert "fringues" not in body and "Ines" not in body
+    assert "Décision : signaler" in chosen["body"] and "226-14" in chosen["body"]
