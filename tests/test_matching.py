@@ -149,13 +149,16 @@ def test_heldout_floor(plain_engine: Engine, heldout: list[Labelled]):
 def test_second_held_out_set_holds_its_figures(plain_engine: Engine):
     """Written blind on 2026-12-07 from the entry titles only, in the way people type (writer AV):
     harder than v4. Regression floors at its read of that day (aggregates only), not the issue's
-    targets: docs/matching.md."""
+    targets: docs/matching.md. Off-topic declined 0.90 → 0.88 on 2026-12-07 (sixth session): one
+    of its 50 (a child named in a statement) now gets the danger entries asked back
+    (danger_check.py), the measured price of no « je ne sais pas » for a danger told in unknown
+    words (docs/legal-changes.md)."""
     from bot.tools.evaluation import DATA_DIR, load_set
 
     held = evaluate_engine(plain_engine, load_set(DATA_DIR / "heldout2.toml"))
     assert held.answered_right is not None and held.wrong_sure is not None
     assert held.answered_right >= 171 / 200 and held.wrong_sure <= 17 / 200
-    assert held.none_recall >= 0.90 and held.escalation is not None and held.escalation >= 0.97
+    assert held.none_recall >= 0.88 and held.escalation is not None and held.escalation >= 0.97
     assert held.false_escalation is not None and held.false_escalation <= 0.10
 
 
