@@ -7,8 +7,8 @@ or a partner and tells something rather than asks for a procedure (« comment in
 crèche ? »), Repère asks back instead: is someone harmed or in danger? The danger entries that apply
 to that victim are the choices, with the emergency numbers.
 
-A message reads as a report when it has no question mark, or asks what to do (« on fait quoi »);
-and it never asks for a procedure (`question.demarche`, `question.pratique` in rules.toml).
+A message reads as a report when it asks what to do (« on fait quoi »), or else when it has no
+question mark and asks for no procedure (`question.demarche`, `question.pratique` in rules.toml).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ TRACE = "Une personne à protéger est nommée, sans mot connu de la base : les 
 
 
 def reads_as_report(facts: Collection[str]) -> bool:
-    """A victim is named, no procedure is asked, and the message tells rather than asks."""
+    """A victim is named, and the message asks what to do, or tells without asking anything."""
     seen = set(facts)
     if not VICTIM_FACTS & seen:
         return False
