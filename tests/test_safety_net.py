@@ -231,3 +231,19 @@ def test_a_judge_named_as_context_is_no_request(plain_engine: Engine):
         "le juge des enfants est deja saisi et le greffe me demande une copie du rapport"
     )
     assert b.escalate and b.decision == "passer par la hiérarchie"
+
+
+def test_every_police_request_says_to_call_17_yourself(plain_engine: Engine):
+    """When police or justice ask, the reply says to call 17 or 112 yourself if you believe a danger
+    is immediate, even when the entry that answers does not (issue 10: « The answer then says »).
+    Written for this test: requests answered by entries without the numbers in their first steps."""
+    renderer = Renderer(plain_engine.kb)
+    for q in (
+        "on peut refuser de repondre a une requisition de l'opj ?",
+        "mon chef veut que je reponde moi meme a la requisition du procureur",
+        "j'ai fait un signalement, un gendarme me rappelle et veut tout le dossier",
+    ):
+        a = plain_engine.answer(q)
+        assert a.escalate and a.decision == "passer par la hiérarchie", q
+        text = renderer.render(a).text
+        assert "vous-même le 17 ou le 112" in text, q
