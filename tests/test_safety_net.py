@@ -51,6 +51,17 @@ def test_not_added_twice_nor_without_danger():
     assert with_emergency((), "", {"signal.mal"}, [], DANGER) == ()
 
 
+def test_an_entry_listed_in_the_base_carries_the_numbers_beside_a_danger_word_only():
+    """base.toml « fiches_avec_numeros »: sharing in child protection has many reasons; a child named
+    beside it may be a danger no rule saw."""
+    shared = ["secret-partage-protection-enfance"]
+    extra = frozenset(shared)
+    assert with_emergency((), LINE, {"signal.mineur"}, shared, DANGER, extra) == (LINE,)
+    assert with_emergency((), LINE, {"signal.arme"}, shared, DANGER, extra) == (LINE,)
+    assert with_emergency((), LINE, {"demande.information"}, shared, DANGER, extra) == ()
+    assert with_emergency((), LINE, {"signal.mineur"}, shared, DANGER) == ()
+
+
 def test_has_numbers_needs_both():
     assert has_numbers(["17 ou 112"]) and not has_numbers(["le 17", "le 119"])
 
@@ -65,6 +76,20 @@ def test_a_chosen_danger_entry_carries_the_numbers(plain_engine: Engine):
 def test_a_question_without_danger_gets_no_emergency_line(plain_engine: Engine):
     a = plain_engine.answer("le bailleur veut savoir si la famille est suivie chez nous")
     assert not has_numbers(a.advice)
+    shared = plain_engine.answer("peut-on partager des infos entre ASE et PMI ?")
+    assert shared.entry_id == "secret-partage-protection-enfance"
+    assert not has_numbers(shared.advice)
+
+
+def test_a_child_named_beside_child_protection_sharing_gets_the_numbers(plain_engine: Engine):
+    """No danger rule fires and no danger entry is reached: the entry base.toml lists carries the
+    line because a child is named (written for this test)."""
+    a = plain_engine.answer(
+        "l'educ ASE me demande ce que je sais du petit de 3 ans de mme B, je lui dis ?"
+    )
+    assert a.entry_id == "secret-partage-protection-enfance"
+    assert not {a.entry_id, *(c.entry_id for c in a.candidates)} & plain_engine.danger_entries
+    assert has_numbers(a.advice)
 
 
 def test_a_danger_nobody_from_police_asks_about_is_not_escalated(plain_engine: Engine):

@@ -374,6 +374,7 @@ class Engine:
                     *(c.entry_id for c in choices),
                 ],
                 self.danger_entries,
+                self.kb.emergency_entries,
             ),
             question=question,
             choices=choices,

@@ -103,6 +103,7 @@ def ask_answer(
             outcome.facts,
             entry_ids,
             danger_entries,
+            kb.emergency_entries,
         ),
         question=ask.question,
         choices=choices,

@@ -82,7 +82,9 @@ def checked_for_danger(
         choices=tuple(Choice(t, e) for e, t in zip(offers, titles, strict=True)),
         question=DANGER_CHECK,
         sources=tuple(kb.sources[s] for s in source_ids if s in kb.sources),
-        advice=with_emergency(answer.advice, kb.emergency, facts, offers, danger),
+        advice=with_emergency(
+            answer.advice, kb.emergency, facts, offers, danger, kb.emergency_entries
+        ),
         trace=(*answer.trace, TRACE),
         caught=True,
     )

@@ -185,6 +185,8 @@ class KnowledgeBase:
     off_topic: tuple[str, ...] = ()
     # The emergency numbers (base.toml « urgence »), added to any answer that touches a danger.
     emergency: str = ""
+    # Entries besides the danger rules' whose reply carries that line (base.toml « fiches_avec_numeros »).
+    emergency_entries: tuple[str, ...] = ()
     smalltalk: SmallTalk = field(default_factory=SmallTalk)
     # The deciding facts Repère asks for (clarify.toml), highest priority first.
     asks: tuple[Ask, ...] = ()

@@ -16,6 +16,7 @@ from bot.engine.kb_files import (
     _load_off_topic,
     _load_sources,
     _load_synonyms,
+    load_emergency_entries,
 )
 from bot.engine.kb_rules import (
     _load_rules,
@@ -126,6 +127,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 f"règle « {rule.id} » : « always_answer » demande au moins une fiche dans « entries »",
             )
     asks = _load_asks(root, col, facts, entries)
+    emergency_entries = load_emergency_entries(root, col, entries)
     if col.problems:
         raise KnowledgeError(col.problems)
     return KnowledgeBase(
@@ -140,6 +142,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         directory=str(root),
         off_topic=off_topic,
         emergency=emergency,
+        emergency_entries=emergency_entries,
         smalltalk=smalltalk,
         asks=asks,
     )

@@ -94,6 +94,7 @@ def resolved_answer(
             outcome.facts,
             [entry.id],
             danger_entries,
+            kb.emergency_entries,
         ),
     )
 

@@ -108,9 +108,15 @@ def with_emergency(
     facts: Collection[str],
     reached: Iterable[str | None],
     danger_entries: Collection[str],
+    beside_danger: Collection[str] = (),
 ) -> tuple[str, ...]:
-    """`advice`, plus the base's emergency line when a danger is touched and no line gives it."""
-    touched = touches_danger(facts) or any(e in danger_entries for e in reached if e)
+    """`advice`, plus the base's emergency line when a danger is touched and no line gives it.
+
+    A danger entry reached touches a danger; an entry of `beside_danger` (base.toml
+    « fiches_avec_numeros ») only beside a victim, a harm, a danger or a weapon named: partners of child
+    protection share for many reasons, but a danger told can reach only that entry."""
+    near = set(danger_entries) | (set(beside_danger) if signals_danger(facts) else set())
+    touched = touches_danger(facts) or any(e in near for e in reached if e)
     if not emergency or not touched or has_numbers(advice):
         return advice
     return (*advice, emergency)
