@@ -24,10 +24,20 @@ def test_elision_is_stripped():
         "il",
         "ai",
         "est",
+        "se",
         "il",
         "est",
     ]
     assert raw_tokens("l’adresse") == ["adresse"]
+
+
+def test_the_reflexive_s_stays_as_se():
+    """« il s'est battu » (a fight) is not « il est battu » (beaten), typed with or without the
+    apostrophe; a lone « s » before a number or at the end is no pronoun."""
+    assert raw_tokens("il s'est battu") == ["il", "se", "est", "battu"]
+    assert raw_tokens("il s est battu") == ["il", "se", "est", "battu"]
+    assert raw_tokens("elle est battue") == ["elle", "est", "battue"]
+    assert raw_tokens("les s 2") == ["les", "s", "2"]
 
 
 def test_punctuation_and_emoji_are_separators():

@@ -97,6 +97,15 @@ def test_an_exception_phrase_hides_only_its_own_words(plain_engine: Engine):
         assert "signal.urgence" in plain_engine.outcome(question).facts
 
 
+def test_beaten_is_a_harm_but_a_fight_is_not(plain_engine: Engine):
+    """The exception « s'est battu » (a fight at the stadium) once hid « elle est battue », the
+    elided « s' » being dropped (safety dev, a GP who thinks a woman is beaten: no harm seen)."""
+    for question in ("le medecin pense que la dame est battue", "la petite est battue chez elle"):
+        assert "signal.mal" in plain_engine.outcome(question).facts, question
+    for question in ("le gamin s'est battu au stade", "il s est battu a la recre"):
+        assert "signal.mal" not in plain_engine.outcome(question).facts, question
+
+
 def test_an_exception_phrase_hides_a_thesaurus_word_only_where_it_stands(plain_engine: Engine):
     # « police » is a pattern read through the thesaurus, not word for word: inside « connu des
     # gendarmes » it names no asker, so the mayor's request stays the mayor's; another police word

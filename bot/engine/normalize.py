@@ -28,6 +28,7 @@ def without_verbs_to_you(text: str) -> str:
     return _TO_YOU.sub(" ", text)
 
 
+_REFLEXIVE = re.compile(r"\bs['’`´‘]")
 _ELISION = re.compile(
     r"\b(?:" + "|".join(sorted(_BARE_ELISIONS | {"jusqu", "lorsqu", "puisqu"})) + r")['’`´‘]",
     re.IGNORECASE,
@@ -80,14 +81,17 @@ def fold(text: str) -> str:
 def raw_tokens(text: str) -> list[str]:
     """Fold, strip elisions, punctuation and emoji; stopwords are still there."""
     text = fold(text[:MAX_QUESTION_CHARS])
+    # The reflexive « s' » stays, as « se » (a stopword): « il s'est battu » (a fight) is then
+    # not « il est battu » (beaten) for the word-for-word patterns and their exceptions.
+    text = _REFLEXIVE.sub("se ", text)
     text = _ELISION.sub(" ", text)
     text = _ARTICLE.sub("", text)
     words = _NON_WORD.sub(" ", text).split()
     # « on m a demande », « qu on »: the elision without its apostrophe. « L. 226-2-2 » keeps its L.
     return [
-        w
+        "se" if w == "s" and after and not after[0].isdigit() else w
         for w, after in zip(words, [*words[1:], ""], strict=False)  # one longer when empty
-        if not (w in _BARE_ELISIONS and after and not after[0].isdigit())
+        if not (w in _BARE_ELISIONS and w != "s" and after and not after[0].isdigit())
     ]
 
 
