@@ -616,7 +616,10 @@ def test_emergency_entries_must_be_known_entries(kb_dir: Path) -> None:
 
 def test_emergency_entries_must_be_a_list(kb_dir: Path) -> None:
     text = replace_once(
-        kb_dir, "base.toml", 'fiches_avec_numeros = ["', 'fiches_avec_numeros = "secret-perimetre"\nx = ["'
+        kb_dir,
+        "base.toml",
+        'fiches_avec_numeros = ["',
+        'fiches_avec_numeros = "secret-perimetre"\nx = ["',
     )
     problems = problems_of(kb_dir)
     assert_problem(problems, "base.toml", line_of(text, "fiches_avec_numeros ="), "liste")
