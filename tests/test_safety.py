@@ -40,7 +40,7 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     "name",
     [
         *("dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"),
-        *("dev29", "dev30", "dev31", "dev33", "dev35", "dev37", "dev42", "dev50"),
+        *("dev29", "dev30", "dev31", "dev33", "dev35", "dev37", "dev42", "dev50", "dev51"),
     ],
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
@@ -59,7 +59,9 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     CLSPD group. dev42 (writer BN, 80 decision cases with hard boundaries, 2026-12-07): 72 of 80 at
     arrival. dev50 (writer BW, 2026-12-08: 75 danger messages and 25 police callers, 47
     immediate): at arrival 25 of 25 decisions, one « je ne sais pas » (a husband « found » for a
-    schoolgirl), every number."""
+    schoolgirl), every number. dev51 (writer BX, 2026-12-08: 100 decision cases): 96 of 100 at
+    arrival (« aucune délégation » read as a delegation, « une petite ville » as the mayor,
+    « pas urgent » as an emergency)."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
