@@ -162,6 +162,19 @@ def test_second_held_out_set_holds_its_figures(plain_engine: Engine):
     assert held.false_escalation is not None and held.false_escalation <= 0.10
 
 
+def test_third_held_out_set_holds_its_figures(plain_engine: Engine):
+    """Written blind on 2026-12-08 from the entry titles only (writer BY), police requests
+    labelled by a second blind reader. Regression floors at its second read of that day
+    (aggregates only), not the issue's targets: docs/matching.md."""
+    from bot.tools.evaluation import DATA_DIR, load_set
+
+    held = evaluate_engine(plain_engine, load_set(DATA_DIR / "heldout3.toml"))
+    assert held.answered_right is not None and held.wrong_sure is not None
+    assert held.answered_right >= 195 / 200 and held.wrong_sure <= 2 / 200
+    assert held.none_recall >= 0.86 and held.escalation is not None and held.escalation >= 1.0
+    assert held.false_escalation is not None and held.false_escalation <= 0.08
+
+
 def _two_entries(**weights: float) -> Matcher:
     phrasings = {
         "a": [["secret", "partag", "collegu"], ["partag", "info", "equip"]],
