@@ -11,7 +11,9 @@ from bot.engine.answer import Engine
 from bot.engine.danger_check import (
     DANGER_CHECK,
     QUESTION_MARK,
+    TOLD,
     checked_for_danger,
+    form_facts,
     reads_as_report,
     victim_entries,
 )
@@ -38,6 +40,10 @@ DANGER = frozenset(
         ({"signal.mineur", "question.demarche"}, False),
         ({"signal.vulnerable", "question.pratique"}, False),
         ({"signal.mineur", QUESTION_MARK}, False),
+        # a practical word in a situation told at length is no procedure asked (« au parking »)
+        ({"signal.mineur", "question.pratique", TOLD}, True),
+        ({"signal.mineur", "question.demarche", TOLD}, False),
+        ({"signal.mineur", "question.pratique", TOLD, QUESTION_MARK}, False),
     ],
 )
 def test_a_report_names_a_victim_and_asks_no_procedure(facts: set[str], report: bool):
@@ -96,6 +102,21 @@ def test_the_words_of_a_procedure_and_of_what_to_do(plain_engine: Engine):
     assert "question.que_faire" not in facts("que fait le CCAS pour les retraites").facts
     assert QUESTION_MARK in facts("elle est seule ?").facts
     assert QUESTION_MARK not in facts("elle est seule").facts
+
+
+def test_a_long_message_is_a_situation_told():
+    assert form_facts("horaires de la PMI pour les vaccins des bebes") == frozenset()
+    told = "un bambin dans une poussette au parking depuis 40 min, la maman est repartie en voiture"
+    assert form_facts(told) == {TOLD}
+    assert form_facts(told + " ?") == {TOLD, QUESTION_MARK}
+
+
+def test_a_practical_word_in_passing_does_not_hide_a_child_told_about(plain_engine: Engine):
+    """Written for this test: a parking named in a situation, a practical query about babies."""
+    told = "vigile : un bambin dans une poussette au parking depuis 40 min, la maman est repartie"
+    answer = plain_engine.answer(told)
+    assert answer.status == CLARIFY and answer.question == DANGER_CHECK
+    assert plain_engine.answer("horaires de la PMI pour les vaccins des bebes").status == NO_MATCH
 
 
 def test_a_told_situation_never_meets_i_do_not_know(plain_engine: Engine):

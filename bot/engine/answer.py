@@ -19,7 +19,7 @@ from bot.engine.analysis import (
 )
 from bot.engine.articles import ArticleIndex
 from bot.engine.clarify import RELEVANT_TOP, ask_answer, find_ask
-from bot.engine.danger_check import QUESTION_MARK, checked_for_danger
+from bot.engine.danger_check import checked_for_danger, form_facts
 from bot.engine.knowledge import Entry, KnowledgeBase
 from bot.engine.loading import load_knowledge
 from bot.engine.masking import Screened, screen
@@ -215,8 +215,7 @@ class Engine:
         if text != screened.masked:
             tokens = self.normalizer.analyse(text)[0]
         ranked = tuple(self.rank(tokens, outcome, limit=limit, text=text))
-        asks = frozenset({QUESTION_MARK}) if "?" in question else frozenset()
-        return Analysis(outcome.facts | asks, ranked, screened.kinds)
+        return Analysis(outcome.facts | form_facts(question), ranked, screened.kinds)
 
     def respond(self, analysis: Analysis) -> Answer:
         outcome = self.rules.judge(analysis.facts)

@@ -8,7 +8,10 @@ crèche ? »), Repère asks back instead: is someone harmed or in danger? The da
 to that victim are the choices, with the emergency numbers.
 
 A message reads as a report when it asks what to do (« on fait quoi »), or else when it has no
-question mark and asks for no procedure (`question.demarche`, `question.pratique` in rules.toml).
+question mark and asks for no procedure (`question.demarche` in rules.toml), nor, in a short
+message, for a practical thing (`question.pratique`: « horaires de la PMI pour les vaccins des
+bébés »). A long message names a practical thing in passing (« bébé seul dans un caddie au parking
+depuis 40 min, la mère est partie »): two blind sets' « je ne sais pas » of 8 December.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from bot.engine.safety_net import VICTIM_FACTS, with_emergency
 
 # Set by Engine.analyse when the message holds a « ? » (the normaliser drops punctuation).
 QUESTION_MARK = "forme.question"
+# Set by Engine.analyse when the message holds at least TOLD_WORDS words: a situation told.
+TOLD = "forme.recit"
+TOLD_WORDS = 12
 # rules.toml: « on fait quoi », « qui appeler », « c grave ? »: a question, but about the situation.
 WHAT_TO_DO = "question.que_faire"
 # rules.toml: a procedure, a benefit, a date, a price, a form: what the FAQ never holds.
 PROCEDURE = "question.demarche"
-ASKS_PROCEDURE = frozenset({"question.pratique", PROCEDURE})
+PRACTICAL = "question.pratique"
 
 DANGER_CHECK = (
     "Je n'ai pas de fiche qui réponde exactement à votre message. Si quelqu'un est maltraité, "
@@ -43,7 +49,16 @@ def reads_as_report(facts: Collection[str]) -> bool:
         return False
     if WHAT_TO_DO in seen:  # « il est seul depuis ce matin, on fait comment ? »
         return True
-    return not ASKS_PROCEDURE & seen and QUESTION_MARK not in seen
+    asks_practical = PRACTICAL in seen and TOLD not in seen
+    return PROCEDURE not in seen and not asks_practical and QUESTION_MARK not in seen
+
+
+def form_facts(question: str) -> frozenset[str]:
+    """What the message's form says, which the normaliser drops: a « ? », a situation told."""
+    facts = {QUESTION_MARK} if "?" in question else set()
+    if len(question.split()) >= TOLD_WORDS:
+        facts.add(TOLD)
+    return frozenset(facts)
 
 
 def victim_entries(kb: KnowledgeBase, facts: Collection[str]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from bot.engine.analysis import (
     Choice,
 )
 from bot.engine.articles import ArticleCard, ArticleIndex
-from bot.engine.danger_check import PROCEDURE, QUESTION_MARK, WHAT_TO_DO
+from bot.engine.danger_check import PROCEDURE, QUESTION_MARK, TOLD, WHAT_TO_DO
 from bot.engine.knowledge import KnowledgeBase
 from bot.engine.priors import GATE_FACTS
 from bot.engine.safety_net import signals_danger
@@ -28,7 +28,7 @@ from bot.engine.smalltalk import SmallTalkMatcher
 # which counts only beside police at the CLSPD: « comment on s'en sert de Repère ? » is a question
 # to the bot. Nor do a « ? » and the words of asking how (danger_check.py), which only tell a
 # question from a report.
-UNSAID = GATE_FACTS | {"police.usage", QUESTION_MARK, WHAT_TO_DO, PROCEDURE}
+UNSAID = GATE_FACTS | {"police.usage", QUESTION_MARK, TOLD, WHAT_TO_DO, PROCEDURE}
 # Small talk says nothing about a situation: a pending choice keeps nothing of it.
 NOTHING = Analysis(frozenset(), (), ())
 # The question above an article card's entries, when they are picked by number.

@@ -112,20 +112,27 @@ def test_dm_a_victim_told_in_unknown_words_gets_the_danger_entries_then_one(
     homeserver: Homeserver, make_bot, make_user
 ):
     """No word of the base's danger vocabulary, a teenager named: the danger entries are asked
-    back with the emergency numbers, never « je ne sais pas »; « 1 » gives the first."""
+    back with the emergency numbers, never « je ne sais pas »; « 1 » gives the first. A long
+    message that names a practical thing in passing (a parking) is asked back too."""
     bot = make_bot()
     account, store = make_user()
     told = "Ines 15 ans rentre au foyer avec des billets et des fringues neuves, un ami de 25 ans la depose"
+    parking = (
+        "vigile : un bambin dans une poussette au parking depuis 40 min, la maman est repartie"
+    )
 
     async def scenario() -> list[dict[str, Any]]:
         user = await started_user(homeserver, account, store)
         try:
             room = await user.open_dm(bot.account.user_id)
-            return [await user.ask(room, told), await user.ask(room, "1")]
+            first = [await user.ask(room, told), await user.ask(room, "1")]
+            return [*first, await user.ask(room, parking)]
         finally:
             await user.stop()
 
-    asked, chosen = run(scenario())
+    asked, chosen, passing = run(scenario())
+    assert "Je ne sais pas" not in passing["body"] and "1. " in passing["body"]
+    assert "17" in passing["body"] and "112" in passing["body"]
     assert asked["msgtype"] == "m.notice" and asked["encrypted"] is True
     body = asked["body"]
     assert "Je ne sais pas" not in body and "1. " in body and "2. " in body
