@@ -304,7 +304,8 @@ def test_police_at_the_clspd_table_and_a_weapon_mail(homeserver: Homeserver, mak
     mail asking whether a user owns a weapon is a requisition, not a witness summons nor a report to
     the préfet. A resident undressing another, told on the phone, gets the emergency numbers. A
     question about refusing a requisition says to call 17 or 112 yourself if a danger is immediate;
-    one about sharing with child protection, a small child named, carries the emergency numbers."""
+    one about sharing with child protection, a small child named, carries the emergency numbers. A
+    gendarme who calls while the worker thinks of calling 17 herself: the requisition route."""
     bot = make_bot()
     account, store = make_user()
     seat = "les gendarmes en cellule de veille, est ce qu'ils peuvent utiliser ce qu'on dit pr leurs enquetes?"
@@ -319,6 +320,10 @@ def test_police_at_the_clspd_table_and_a_weapon_mail(homeserver: Homeserver, mak
     sharing = (
         "l'educ de l'ASE veut savoir ce que je sais de la petite de 2 ans que je suis, je lui dis ?"
     )
+    calling = (
+        "un gendarme appelle, il veut savoir si la dame dort chez nous ce soir, "
+        "j'appelle le 17 moi meme ?"
+    )
 
     async def scenario() -> list[dict[str, Any]]:
         user = await started_user(homeserver, account, store)
@@ -326,12 +331,12 @@ def test_police_at_the_clspd_table_and_a_weapon_mail(homeserver: Homeserver, mak
             room = await user.open_dm(bot.account.user_id)
             return [
                 await user.reply_to(await user.send(room, t))
-                for t in (seat, weapon, resident, refusal, sharing)
+                for t in (seat, weapon, resident, refusal, sharing, calling)
             ]
         finally:
             await user.stop()
 
-    at_table, mail, harmed, refused, shared = run(scenario())
+    at_table, mail, harmed, refused, shared, called = run(scenario())
     assert "Police ou justice" not in at_table["body"] and "CLSPD" in at_table["body"]
     assert "Police ou justice" in mail["body"]
     assert "Décision : passer par la hiérarchie" in mail["body"]
@@ -341,6 +346,8 @@ def test_police_at_the_clspd_table_and_a_weapon_mail(homeserver: Homeserver, mak
     assert "Décision : passer par la hiérarchie" in refused["body"]
     assert "vous-même le 17 ou le 112" in refused["body"]
     assert "17" in shared["body"] and "112" in shared["body"]
+    assert "Décision : passer par la hiérarchie" in called["body"]
+    assert "vous-même le 17 ou le 112" in called["body"]
 
 
 def test_municipal_police_named_the_mayor_told_and_a_lawyer(
