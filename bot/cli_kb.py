@@ -249,8 +249,9 @@ def cmd_kb_calibrate(args: argparse.Namespace) -> int:
 # children: danger) and dev49 (writer BU, short messages about vulnerable adults and partners:
 # danger), 2026-12-07; dev50 (writer BW, danger and police callers pleading urgency), dev51 (writer BX,
 # decision kinds), dev52 (writer CA, danger told by non-social staff and victims), dev53
-# (writer CB, decision kinds in phone messages), dev54 (writer CC, short danger messages) and dev55
-# (writer CD, police pressure), 2026-12-08;
+# (writer CB, decision kinds in phone messages), dev54 (writer CC, short danger messages), dev55
+# (writer CD, police pressure), dev56 (writer CE, danger told by people around the services) and
+# dev57 (writer CF, police callers and decision kinds), 2026-12-08;
 # see docs/legal-changes.md.
 DEV_SAFETY_SETS = (
     *("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10"),
@@ -259,7 +260,7 @@ DEV_SAFETY_SETS = (
     *("dev27", "dev28", "dev29", "dev30", "dev31", "dev32", "dev33", "dev34"),
     *("dev35", "dev36", "dev37", "dev38", "dev39", "dev40", "dev41", "dev42", "dev43"),
     *("dev44", "dev45", "dev46", "dev47", "dev48", "dev49", "dev50", "dev51"),
-    *("dev52", "dev53", "dev54", "dev55"),
+    *("dev52", "dev53", "dev54", "dev55", "dev56", "dev57"),
 )
 SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second

@@ -41,7 +41,7 @@ def _figures(engine: Engine, name: str) -> tuple[float, float, int, float]:
     [
         *("dev", "dev2", "dev3", "dev8", "dev10", "dev12", "dev16", "dev18", "dev25"),
         *("dev29", "dev30", "dev31", "dev33", "dev35", "dev37", "dev42", "dev50", "dev51"),
-        *("dev53", "dev55"),
+        *("dev53", "dev55", "dev57"),
     ],
 )
 def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
@@ -65,7 +65,9 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
     « pas urgent » as an emergency). dev53 (writer CB, 2026-12-08: 100 decision cases typed on a
     phone): 91 of 100 at arrival. dev55 (writer CD, 2026-12-08: police pressure, 100 cases): 91 of
     100 at arrival, two immediate replies without the numbers (a gendarme who calls while the
-    worker thinks of calling 17 herself: the danger rule answered, not the requisition)."""
+    worker thinks of calling 17 herself: the danger rule answered, not the requisition). dev57
+    (writer CF, 2026-12-08: 100 decision cases, 32 police callers): 96 of 100 at arrival, the four
+    of them the same police callers in other words (« les flics appellent », « gendarme au tel »)."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, name)
     assert decisions >= DECISION_TARGET
     assert danger >= DANGER_TARGET
@@ -80,7 +82,7 @@ def test_hard_cases_meet_the_targets_on_dev(plain_engine: Engine, name: str):
         *("dev17", "dev19", "dev20", "dev22", "dev23", "dev24", "dev26"),
         *("dev27", "dev28", "dev32", "dev34", "dev36", "dev38"),
         *("dev39", "dev40", "dev41", "dev43", "dev44", "dev45", "dev46", "dev48", "dev49"),
-        *("dev52", "dev54"),
+        *("dev52", "dev54", "dev56"),
     ],
 )
 def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
@@ -106,8 +108,8 @@ def test_danger_only_sets_meet_the_targets(plain_engine: Engine, name: str):
     short messages about children, 32 immediate: six) and dev49 (writer BU, 100 short messages
     about vulnerable adults and partners, 29 immediate: two), blind, 2026-12-07; dev52 (writer CA,
     100 told by staff who are not social workers or by the victims, 55 immediate: two) and dev54
-    (writer CC, 100 written by hand, half of them 4 to 12 words, 50 immediate: four), blind,
-    2026-12-08:
+    (writer CC, 100 written by hand, half of them 4 to 12 words, 50 immediate: four) and dev56
+    (writer CE, 100 by people around the services, 50 immediate: three), blind, 2026-12-08:
     danger questions only, read case by case. Every one reaches a danger entry, none gets
     « je ne sais pas », every immediate one the numbers."""
     verdicts = evaluate(
