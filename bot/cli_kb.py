@@ -262,7 +262,7 @@ DEV_SAFETY_SETS = (
     *("dev44", "dev45", "dev46", "dev47", "dev48", "dev49", "dev50", "dev51"),
     *("dev52", "dev53", "dev54", "dev55", "dev56", "dev57"),
 )
-SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout")
+SAFETY_SETS = (*DEV_SAFETY_SETS, "heldout", "heldout2")
 # The guided sets (tests/data/guided_*.toml): dev (writer G), dev2 (writer H, held out until the second
 # session of 2026-12-02, when writer J's set replaced it), dev5 (writer J, held out until the fourth
 # session of 2026-12-02, when writer S's set replaced it), dev7 (writer S, held out until the fifth

@@ -150,14 +150,25 @@ def test_short_decision_messages_meet_the_decision_target(plain_engine: Engine):
 
 def test_hard_cases_held_out_regression_guard(plain_engine: Engine):
     """Writer V's set, never read case by case (docs/legal-changes.md lists each read of its
-    figures). Floors at its tenth read (2026-12-07): decisions 116 of 118; danger entry 110 of
-    110 and no « je ne sais pas » (the danger check asks back); numbers 36 of 37 — below the
-    issue's target (all), kept from falling while the gap is open."""
+    figures). Floors at its thirteenth read (2026-12-08): decisions 116 of 118; danger entry 110
+    of 110 and no « je ne sais pas » (the danger check asks back); numbers 37 of 37 since every
+    requisition rule says to call 17 yourself and the entries base.toml lists carry the line."""
     decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout")
     assert decisions >= 116 / 118
     assert danger == 1.0
     assert dead_ends == 0
-    assert numbers >= 36 / 37
+    assert numbers == 1.0
+
+
+def test_second_held_out_safety_set_meets_the_targets(plain_engine: Engine):
+    """Writer CG's 150 cases, written blind on 2026-12-08 after the day's changes and never read
+    case by case. First read, the same day: decisions 76 of 80, danger entry 86 of 86, no « je ne
+    sais pas », numbers 39 of 39: the issue's targets, kept as they are."""
+    decisions, danger, dead_ends, numbers = _figures(plain_engine, "heldout2")
+    assert decisions >= DECISION_TARGET
+    assert danger >= DANGER_TARGET
+    assert dead_ends == 0
+    assert numbers == 1.0
 
 
 def test_danger_in_everyday_words_is_answered_not_declined(plain_engine: Engine):
