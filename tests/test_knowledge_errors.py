@@ -608,21 +608,19 @@ def test_emergency_line_must_give_17_and_112(kb_dir: Path) -> None:
     assert_problem(problems, "base.toml", line_of(text, "urgence = "), "urgence", "112")
 
 
-def test_emergency_entries_must_be_known_entries(kb_dir: Path) -> None:
-    text = replace_once(kb_dir, "base.toml", '"usager-arme-prefet"]', '"usager-arme"]')
+@pytest.mark.parametrize(
+    ("old", "new", "word"),
+    [
+        ('"usager-arme-prefet"]', '"usager-arme"]', "usager-arme"),
+        ('fiches_avec_numeros = ["', 'fiches_avec_numeros = "secret-perimetre"\nx = ["', "liste"),
+    ],
+)
+def test_emergency_entries_must_be_a_list_of_known_entries(
+    kb_dir: Path, old: str, new: str, word: str
+) -> None:
+    text = replace_once(kb_dir, "base.toml", old, new)
     problems = problems_of(kb_dir)
-    assert_problem(problems, "base.toml", line_of(text, "fiches_avec_numeros ="), "usager-arme")
-
-
-def test_emergency_entries_must_be_a_list(kb_dir: Path) -> None:
-    text = replace_once(
-        kb_dir,
-        "base.toml",
-        'fiches_avec_numeros = ["',
-        'fiches_avec_numeros = "secret-perimetre"\nx = ["',
-    )
-    problems = problems_of(kb_dir)
-    assert_problem(problems, "base.toml", line_of(text, "fiches_avec_numeros ="), "liste")
+    assert_problem(problems, "base.toml", line_of(text, "fiches_avec_numeros ="), word)
 
 
 def test_exception_for_an_unknown_fact(kb_dir: Path) -> None:

@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from bot.engine.analysis import CLARIFY, NO_MATCH, Answer, Candidate, Choice
 from bot.engine.knowledge import KnowledgeBase
+from bot.engine.priors import PRACTICAL
 from bot.engine.safety_net import VICTIM_FACTS, with_emergency
 
 # Set by Engine.analyse when the message holds a « ? » (the normaliser drops punctuation).
@@ -32,7 +33,6 @@ TOLD_WORDS = 12
 WHAT_TO_DO = "question.que_faire"
 # rules.toml: a procedure, a benefit, a date, a price, a form: what the FAQ never holds.
 PROCEDURE = "question.demarche"
-PRACTICAL = "question.pratique"
 
 DANGER_CHECK = (
     "Je n'ai pas de fiche qui réponde exactement à votre message. Si quelqu'un est maltraité, "

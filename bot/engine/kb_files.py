@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +94,12 @@ def _list(value: Any) -> list[Any]:
 
 # The emergency numbers every danger answer must carry (« urgence » in base.toml).
 EMERGENCY_NUMBERS = ("17", "112")
+EMERGENCY_ENTRIES_KEY = "fiches_avec_numeros ="
 
 
-def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date, str]:
+def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date, str, tuple[str, ...]]:
+    """The title, the check date, the emergency line and « fiches_avec_numeros » (the entries
+    besides the danger rules' whose reply carries that line; loading checks they exist)."""
     path = root / "base.toml"
     text = _read(path, col)
     data = _parse_toml(path, text, col) if text is not None else {}
@@ -117,31 +120,16 @@ def _load_base(root: Path, col: _Collector) -> tuple[str, dt.date, str]:
             "« urgence » doit être la phrase des numéros d'urgence, avec le 17 et le 112",
         )
         emergency = ""
-    day = checked if isinstance(checked, dt.date) else dt.date(1970, 1, 1)
-    return str(title), day, str(emergency)
-
-
-def load_emergency_entries(
-    root: Path, col: _Collector, entries: Collection[str]
-) -> tuple[str, ...]:
-    """base.toml « fiches_avec_numeros »: entries besides the danger rules' whose reply, given or
-    offered, carries the emergency line (a danger case can reach them without any danger rule)."""
-    path = root / "base.toml"
-    if not path.is_file():
-        return ()
-    text = path.read_text(encoding="utf-8")
-    try:
-        listed = tomllib.loads(text).get("fiches_avec_numeros", [])
-    except tomllib.TOMLDecodeError:
-        return ()  # already reported by _load_base
-    line = _line_of(text, "fiches_avec_numeros =")
+    listed = data.get("fiches_avec_numeros", [])
     if not isinstance(listed, list) or not all(isinstance(e, str) for e in listed):
-        col.add(path, line, "« fiches_avec_numeros » doit être une liste d'identifiants de fiches")
-        return ()
-    for eid in listed:
-        if eid not in entries:
-            col.add(path, line, f"« fiches_avec_numeros » nomme une fiche inconnue « {eid} »")
-    return tuple(e for e in listed if e in entries)
+        col.add(
+            path,
+            _line_of(text or "", EMERGENCY_ENTRIES_KEY),
+            "« fiches_avec_numeros » doit être une liste d'identifiants de fiches",
+        )
+        listed = []
+    day = checked if isinstance(checked, dt.date) else dt.date(1970, 1, 1)
+    return str(title), day, str(emergency), tuple(listed)
 
 
 OFF_TOPIC_FILE = "hors-sujet.toml"

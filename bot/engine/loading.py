@@ -9,6 +9,7 @@ from bot.engine.kb_entries import (
     _load_entry,
 )
 from bot.engine.kb_files import (
+    EMERGENCY_ENTRIES_KEY,
     _Collector,
     _key_line,
     _line_of,
@@ -16,7 +17,6 @@ from bot.engine.kb_files import (
     _load_off_topic,
     _load_sources,
     _load_synonyms,
-    load_emergency_entries,
 )
 from bot.engine.kb_rules import (
     _load_rules,
@@ -38,7 +38,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     if not root.is_dir():
         col.add(root, 1, "dossier de la base de connaissances introuvable")
         raise KnowledgeError(col.problems)
-    title, checked, emergency = _load_base(root, col)
+    title, checked, emergency, listed = _load_base(root, col)
     sources = _load_sources(root, col)
     synonyms = _load_synonyms(root, col)
     entries: dict[str, Entry] = {}
@@ -127,7 +127,13 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 f"règle « {rule.id} » : « always_answer » demande au moins une fiche dans « entries »",
             )
     asks = _load_asks(root, col, facts, entries)
-    emergency_entries = load_emergency_entries(root, col, entries)
+    for eid in (e for e in listed if e not in entries):
+        base_text = (root / "base.toml").read_text(encoding="utf-8")
+        col.add(
+            root / "base.toml",
+            _line_of(base_text, EMERGENCY_ENTRIES_KEY),
+            f"« fiches_avec_numeros » nomme une fiche inconnue « {eid} »",
+        )
     if col.problems:
         raise KnowledgeError(col.problems)
     return KnowledgeBase(
@@ -142,7 +148,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         directory=str(root),
         off_topic=off_topic,
         emergency=emergency,
-        emergency_entries=emergency_entries,
+        emergency_entries=listed,
         smalltalk=smalltalk,
         asks=asks,
     )
